@@ -1,0 +1,18 @@
+;;; prediction — the model p̂ = σ(wx + b) and its decision.
+
+(import .sigmoid [sigmoid])
+
+(defn predicted-probability [w x b]
+  "p̂ = σ(wx + b), the predicted probability of class 1.
+  (predicted-probability 2.0 1.0 -1.0) ; => 0.7310585786300049"
+  (sigmoid (+ (* w x) b)))
+
+(defn classify [w x b]
+  "The class: 1 where p̂ ≥ ½, else 0.
+  (classify 2.0 1.0 -1.0) ; => 1"
+  (if (>= (predicted-probability w x b) 0.5) 1 0))
+
+(defn decision-boundary [w b]
+  "The decision boundary: the x where wx + b = 0 (so p̂ = ½), −b / w.
+  (decision-boundary 2.0 -1.0) ; => 0.5"
+  (/ (- b) w))

@@ -1,0 +1,1 @@
+"""The concepts in Python: one module per concept, standard library only."""

@@ -1,0 +1,115 @@
+"""The one comparison rule (DESIGN.md), and distance to the exact value in ULPs.
+
+identical: the same IEEE-754 double (0.0 and -0.0 differ, NaN equals NaN),
+the same exactness, the same list shape, or the same kind of error.  No
+tolerance is ever used between languages.
+"""
+from __future__ import annotations
+
+import math
+import struct
+from fractions import Fraction
+
+import mpmath
+
+from .values import Error
+
+
+def kind(o) -> str:
+    """Return the kind of an outcome: float, exact, bool, complex, list or error."""
+    if isinstance(o, Error):
+        return "error"
+    if isinstance(o, bool):
+        return "bool"
+    if isinstance(o, (int, Fraction)):
+        return "exact"
+    return {float: "float", complex: "complex", list: "list"}[type(o)]
+
+
+def same_float(a: float, b: float) -> bool:
+    """Return True when a and b are the same double, or both NaN."""
+    if a != a or b != b:
+        return a != a and b != b
+    return struct.pack("<d", a) == struct.pack("<d", b)
+
+
+def identical(a, b) -> bool:
+    """Return True when two outcomes are identical by the project's rule."""
+    ka, kb = kind(a), kind(b)
+    if ka != kb:
+        return False
+    if ka == "error":
+        return not (a.runner or b.runner) and a.kind == b.kind
+    if ka == "float":
+        return same_float(a, b)
+    if ka == "complex":
+        return same_float(a.real, b.real) and same_float(a.imag, b.imag)
+    if ka == "list":
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def first_difference(a, b, path=()) -> tuple | None:
+    """Return (path, a_part, b_part) for the first place two outcomes part, or None."""
+    if kind(a) == kind(b) == "list" and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, path + (i,))
+            if d:
+                return d
+        return None
+    return None if identical(a, b) else (path, a, b)
+
+
+# ---------------------------------------------------------------- against the mathematics
+
+PRECISION = 256  # bits for exact values; plenty beside a 53-bit double
+
+
+def exact(text: str):
+    """Return the exact value named by a case's `expected` text as an mpf."""
+    with mpmath.workprec(PRECISION):
+        return mpmath.mpf(text.replace("exact:", ""))
+
+
+def ulp_of(x) -> mpmath.mpf:
+    """Return the spacing of doubles at the real number x (subnormals included)."""
+    if x == 0 or not mpmath.isfinite(x):
+        return mpmath.ldexp(1, -1074)
+    _, e = mpmath.frexp(x)  # |x| = m·2^e with ½ ≤ m < 1
+    return mpmath.ldexp(1, max(int(e) - 1, -1022) - 52)
+
+
+def ulp_error(value, expected: str):
+    """Return how many ULPs `value` lies from the exact `expected` value.
+
+    Infinities and NaN must match exactly (0 ULP) or are infinitely far.
+    Exact Scheme results count like any other number.
+    """
+    with mpmath.workprec(PRECISION):
+        want = exact(expected)
+        if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+            return mpmath.inf
+        got = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else mpmath.mpf(value)
+        if mpmath.isnan(want) or mpmath.isnan(got):
+            return mpmath.mpf(0) if mpmath.isnan(want) and mpmath.isnan(got) else mpmath.inf
+        if mpmath.isinf(want) or mpmath.isinf(got):
+            return mpmath.mpf(0) if want == got else mpmath.inf
+        return abs(got - want) / ulp_of(want)
+
+
+def within(value, expected, bound) -> tuple[bool, str]:
+    """Return (ok, ULP error as text) for an outcome against the exact value.
+
+    `expected` may be a list (for list results); `bound` is the largest error allowed.
+    """
+    if isinstance(expected, list):
+        if kind(value) != "list" or len(value) != len(expected):
+            return False, "not a list of the expected length"
+        parts = [within(v, e, bound) for v, e in zip(value, expected)]
+        return all(ok for ok, _ in parts), "[" + ", ".join(t for _, t in parts) + "]"
+    err = ulp_error(value, expected)
+    return err <= bound, ("inf" if mpmath.isinf(err) else mpmath.nstr(err, 3))
+
+
+def is_finite_float(v) -> bool:
+    return isinstance(v, float) and math.isfinite(v)

@@ -1,0 +1,254 @@
+"""Runner for Scheme: one long-lived process per implementation, calls batched.
+
+Each implementation is a small shim (triglot/schemes/<name>.scm) plus a
+command line.  The shim loads the concept files into an R7RS-small
+environment and answers `(ID INDEX ARG ...)` requests with one JSON line each.
+
+Every call has a timeout.  A process that crashes, hangs or prints something
+that is not an answer takes the call it was running with it: that call gets a
+runner Error (never identical to anything), the process is restarted, and the
+rest of the batch runs on the new process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import registry
+from .values import BadValue, Error, from_scheme, to_scheme
+
+SHIMS = Path(__file__).resolve().parent / "schemes"
+
+
+class SchemeUnavailable(RuntimeError):
+    """The implementation is not installed, or would not load the concept files."""
+
+
+@dataclass(frozen=True)
+class SchemeImpl:
+    """How to start one Scheme implementation on its shim."""
+
+    name: str
+    command: tuple[str, ...]
+    install: str
+
+    @property
+    def label(self) -> str:
+        return f"scheme/{self.name}"
+
+    def argv(self, sources, names) -> list[str]:
+        exe = shutil.which(self.command[0])
+        if exe is None:
+            raise SchemeUnavailable(
+                f"{self.label}: the `{self.command[0]}` command is not installed. {self.install}")
+        return [exe, *self.command[1:], str(SHIMS / f"{self.name}.scm"),
+                *map(str, sources), "--", *names]
+
+    @cached_property
+    def version(self) -> str:
+        """Return the implementation's own version line."""
+        exe = shutil.which(self.command[0])
+        if exe is None:
+            return "not installed"
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout
+        return out.splitlines()[0].strip() if out else "unknown"
+
+
+GUILE = SchemeImpl(
+    "guile", ("guile", "--no-auto-compile", "-s"),
+    "Install GNU Guile 3.0 with `sudo apt-get install guile-3.0` (Debian/Ubuntu), "
+    "or run `make setup`, which does it for you.")
+
+IMPLEMENTATIONS = {"guile": GUILE}
+
+
+class SchemeRunner:
+    """Calls the concept functions in one Scheme implementation."""
+
+    max_restarts = 3  # per batch; after that the rest of the batch is not run
+
+    def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(),
+                 timeout: float = 10.0, start_timeout: float = 60.0):
+        self.impl = impl
+        self.name = impl.label
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.sources = [registry.source("scheme", c.stem) for c in registry.concepts()] + list(extra_sources)
+        self.names = list(registry.functions()) + list(extra_functions)
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+        self._next_id = 0
+        self._pending = b""
+
+    # ------------------------------------------------------------ process life
+
+    def start(self):
+        """Start the process and wait for it to say it has loaded every file."""
+        argv = self.impl.argv(self.sources, self.names)
+        self._stderr = tempfile.TemporaryFile()
+        env = {**os.environ, "GUILE_AUTO_COMPILE": "0"}
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._stderr, bufsize=0, env=env,
+                                     cwd=registry.root())
+        self.starts += 1
+        self._pending = b""
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        line, why = self._read_line(self.start_timeout)
+        if line is None:
+            self.close()
+            raise SchemeUnavailable(f"{self.name} did not start: {why}")
+        try:
+            hello = json.loads(line)
+        except ValueError:
+            hello = None
+        if not (isinstance(hello, list) and hello[:1] == ["ready"]):
+            self.close()
+            raise SchemeUnavailable(f"{self.name} could not load the concept files: {line.decode(errors='replace')}")
+
+    def close(self):
+        """Stop the process (if any)."""
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+            for f in (self.proc.stdin, self.proc.stdout):
+                f.close()
+            self.proc = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def _stderr_tail(self) -> str:
+        self._stderr.seek(0)
+        text = self._stderr.read().decode(errors="replace").strip()
+        return f"; its last words: {text[-300:]!r}" if text else ""
+
+    def _read_line(self, timeout):
+        """Return (line, None), or (None, why) after EOF or `timeout` seconds of silence."""
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._pending:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                return None, f"no answer within {timeout:g} s"
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return None, self._exit_reason()
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line, None
+
+    def _exit_reason(self) -> str:
+        rc = self.proc.wait()
+        how = f"was killed by signal {-rc}" if rc < 0 else f"exited with code {rc}"
+        return f"the {self.name} process {how}{self._stderr_tail()}"
+
+    # ------------------------------------------------------------ calls
+
+    def call(self, name: str, args: list):
+        return self.call_many([(name, args)])[0]
+
+    def call_many(self, calls):
+        """Return one outcome per (function name, args) call, in order."""
+        requests = [self._request(name, args) for name, args in calls]
+        results: list = [None] * len(calls)
+        todo = list(range(len(calls)))
+        restarts = 0
+        while todo:
+            if self.proc is None:
+                self.start()
+            answered, failure = self._exchange([requests[i] for i in todo])
+            for i, outcome in zip(todo, answered):
+                results[i] = outcome
+            todo = todo[len(answered):]
+            if failure is None:
+                break
+            results[todo.pop(0)] = failure  # the call that was running takes the blame
+            self.close()
+            restarts += 1
+            if restarts >= self.max_restarts:
+                for i in todo:
+                    results[i] = Error("SchemeNotRun", f"not run: {self.name} failed {restarts} times "
+                                       "in this batch", runner=True)
+                break
+        return results
+
+    def _request(self, name: str, args: list) -> str:
+        if name not in self.index:
+            raise registry.UnknownFunction(f"{self.name}: unknown function {name!r}")
+        return " ".join([str(self.index[name]), *map(to_scheme, args)])
+
+    def _exchange(self, requests):
+        """Send requests and read their answers: return (outcomes, failure or None)."""
+        first = self._next_id
+        self._next_id += len(requests)
+        payload = "".join(f"({first + k} {r})\n" for k, r in enumerate(requests)).encode()
+        out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
+        sent, outcomes = 0, []
+        while len(outcomes) < len(requests):
+            while b"\n" in self._pending and len(outcomes) < len(requests):
+                line, _, self._pending = self._pending.partition(b"\n")
+                outcome = self._decode(line, first + len(outcomes))
+                if isinstance(outcome, Error) and outcome.runner:
+                    return outcomes, outcome
+                outcomes.append(outcome)
+            if len(outcomes) == len(requests):
+                break
+            writing = [in_fd] if sent < len(payload) else []
+            ready, writable, _ = select.select([out_fd], writing, [], self.timeout)
+            if not ready and not writable:
+                return outcomes, Error("SchemeTimeout", f"no answer from {self.name} within "
+                                       f"{self.timeout:g} s; the process was killed and restarted",
+                                       runner=True)
+            if writable:
+                try:
+                    sent += os.write(in_fd, payload[sent:sent + (1 << 16)])
+                except (BrokenPipeError, BlockingIOError):
+                    pass
+            if ready:
+                chunk = os.read(out_fd, 1 << 16)
+                if not chunk:
+                    return outcomes, Error("SchemeCrashed", self._exit_reason() + " while running this call",
+                                           runner=True)
+                self._pending += chunk
+        return outcomes, None
+
+    def _decode(self, line: bytes, want_id: int):
+        """Return the outcome in one answer line, or a runner Error if it is not one."""
+        try:
+            answer = json.loads(line)
+            if answer[0] != want_id:
+                raise ValueError(f"answer to call {answer[0]}, expected {want_id}")
+            if answer[1] == "ok":
+                return from_scheme(answer[2])
+            if answer[1] == "error":
+                return Error(answer[2], answer[3])
+            raise ValueError("neither ok nor error")
+        except BadValue as e:
+            return Error("UnsupportedValue", str(e))
+        except (ValueError, TypeError, IndexError, KeyError):
+            return Error("SchemeGarbled", f"{self.name} printed something that is not an answer: "
+                         f"{line[:120].decode(errors='replace')!r}; the process was restarted", runner=True)
+
+    def kill_now(self, sig=signal.SIGKILL):
+        """Kill the running process from outside (for tests of the recovery)."""
+        if self.proc:
+            os.kill(self.proc.pid, sig)
+

@@ -1,0 +1,200 @@
+"""The values that cross the language boundary, and their text forms.
+
+A value is a float (inexact), an int or Fraction (exact), a bool, a complex
+(only Scheme makes these: (log -1.0)), or a list of values.  An outcome is a
+value or an Error.  Text forms:
+
+    V     "0.5"  "-0.0"  "inf"  "nan"  "exact:1/2"  "true"  "complex:0.0+3.14i"
+    wire  what the Scheme reader reads: 0.5  -0.0  +inf.0  +nan.0  1/2  #t
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Error:
+    """A call that raised instead of returning: `kind` is the exception type
+    (Python) or the condition key (Scheme).  `runner` marks a failure of the
+    machinery (timeout, crash, garbled answer), which is never identical to anything."""
+
+    kind: str
+    message: str = ""
+    runner: bool = False
+
+    def __str__(self):
+        return f"{self.kind}: {self.message}" if self.message else self.kind
+
+
+class BadValue(ValueError):
+    """An argument or a stored value that is not data triglot can carry."""
+
+
+# ---------------------------------------------------------------- V text
+
+def format_value(v) -> str | list:
+    """Return the V form of a value (a string, or a list for a list)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, Fraction)):
+        return f"exact:{v}"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, complex):
+        im = repr(v.imag)
+        return f"complex:{v.real!r}{'' if im[0] in '+-' else '+'}{im}i"
+    if isinstance(v, list):
+        return [format_value(x) for x in v]
+    raise BadValue(f"not a triglot value: {v!r}")
+
+
+def format_outcome(o) -> dict:
+    """Return {"value": V} or {"error": "Type: message"} (the --json `R`)."""
+    if isinstance(o, Error):
+        return {"error": str(o)}
+    return {"value": format_value(o)}
+
+
+def describe(o) -> str:
+    """Return an outcome as one line for people."""
+    if isinstance(o, Error):
+        return f"error {o}"
+    v = format_value(o)
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+
+
+_SPECIAL = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf,
+            "infinity": math.inf, "+infinity": math.inf, "-infinity": -math.inf,
+            "nan": math.nan, "+nan": math.nan, "-nan": math.nan,
+            "+inf.0": math.inf, "-inf.0": -math.inf, "+nan.0": math.nan, "-nan.0": math.nan}
+_RATIONAL = re.compile(r"[+-]?\d+(/\d+)?\Z")
+
+
+def parse_value(x):
+    """Return the value named by a V string, a JSON number or bool, or a list of them.
+
+    Floats: "0.5", "-0.0", "1e-308", "inf", "nan" (and Scheme's +inf.0 spellings).
+    Exact numbers: "exact:3", "exact:-1/2", or a JSON integer.
+    """
+    if isinstance(x, bool) or isinstance(x, float):
+        return x
+    if isinstance(x, int):
+        return x
+    if isinstance(x, list):
+        return [parse_value(e) for e in x]
+    if not isinstance(x, str):
+        raise BadValue(f"not a number, boolean or list: {x!r}")
+    s = x.strip()
+    low = s.lower()
+    if low in _SPECIAL:
+        return _SPECIAL[low]
+    if low in ("true", "#t"):
+        return True
+    if low in ("false", "#f"):
+        return False
+    if low.startswith("exact:"):
+        body = s[6:]
+        if not _RATIONAL.match(body):
+            raise BadValue(f"not an exact integer or ratio: {x!r}")
+        return _exact(Fraction(body))
+    if low.startswith("complex:"):
+        body = s[8:]
+        cut = max((i for i, c in enumerate(body) if c in "+-" and i > 0 and body[i - 1] not in "eE"),
+                  default=0)
+        if not cut or not body.endswith("i"):
+            raise BadValue(f"not a complex number: {x!r}")
+        return complex(_float(body[:cut]), _float(body[cut:-1]))
+    return _float(s)
+
+
+def _float(s: str) -> float:
+    if s.lower() in _SPECIAL:
+        return _SPECIAL[s.lower()]
+    try:
+        return float(s)
+    except ValueError:
+        raise BadValue(f"not a number: {s!r}") from None
+
+
+def _exact(q: Fraction):
+    return q.numerator if q.denominator == 1 else q
+
+
+def parse_argument(text: str):
+    """Return the value of one command-line argument.
+
+    Accepts JSON or Python literals of numbers, booleans and (nested) lists:
+    `0.5`, `-1000`, `-0.0`, `1e-320`, `[1.0, 2]`, `true`; the special floats
+    `inf`, `-inf`, `nan` (or `+inf.0` …); exact ratios `1/2` or `exact:1/2`.
+    Anything else (names, strings, calls, dicts) is refused: arguments are data.
+    """
+    s = text.strip()
+    if _RATIONAL.match(s) and "/" in s:
+        return _exact(Fraction(s))
+    try:
+        return parse_value(s)
+    except BadValue:
+        pass
+    for loader in (json.loads, ast.literal_eval):
+        try:
+            tree = loader(s)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+        return check_data(tree, text)
+    raise BadValue(f"argument {text!r} is not a number, boolean or list of them")
+
+
+def check_data(tree, where="argument"):
+    """Return tree if it holds only numbers, booleans and lists (tuples become lists)."""
+    if isinstance(tree, (bool, int, float)):
+        return tree
+    if isinstance(tree, (list, tuple)):
+        return [check_data(e, where) for e in tree]
+    if isinstance(tree, str):
+        return parse_value(tree)
+    raise BadValue(f"{where!r}: {type(tree).__name__} is not a number, boolean or list")
+
+
+# ---------------------------------------------------------------- Scheme wire text
+
+def to_scheme(v) -> str:
+    """Return the Scheme datum text of a value (what the Scheme reader reads)."""
+    if isinstance(v, bool):
+        return "#t" if v else "#f"
+    if isinstance(v, (int, Fraction)):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return "+nan.0"
+        if math.isinf(v):
+            return "+inf.0" if v > 0 else "-inf.0"
+        return repr(v)
+    if isinstance(v, list):
+        return "(" + " ".join(to_scheme(e) for e in v) + ")"
+    raise BadValue(f"cannot send {v!r} to Scheme")
+
+
+def from_scheme(x):
+    """Return the value of one tagged Scheme answer (decoded JSON).
+
+    "f<number>" inexact real, "x<number>" exact, "c<re> <im>" complex,
+    true/false booleans, arrays lists; "o<text>" is any other object.
+    """
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, list):
+        return [from_scheme(e) for e in x]
+    tag, body = x[0], x[1:]
+    if tag == "f":
+        return _float(body)
+    if tag == "x":
+        return _exact(Fraction(body))
+    if tag == "c":
+        re_, im = body.split(" ")
+        return complex(_float(re_), _float(im))
+    raise BadValue(f"Scheme returned a value that is not a number, boolean or list: {body}")
