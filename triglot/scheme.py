@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -73,7 +74,8 @@ IMPLEMENTATIONS = {"guile": GUILE}
 class SchemeRunner:
     """Calls the concept functions in one Scheme implementation."""
 
-    max_restarts = 3  # per batch; after that the rest of the batch is not run
+    max_restarts = 3       # per batch; after that the rest of the batch is not run
+    max_line = 1 << 24     # bytes without a newline before the output counts as garbage
 
     def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(),
                  timeout: float = 10.0, start_timeout: float = 60.0):
@@ -122,7 +124,7 @@ class SchemeRunner:
             except ProcessLookupError:
                 pass
             self.proc.wait()
-            for f in (self.proc.stdin, self.proc.stdout):
+            for f in (self.proc.stdin, self.proc.stdout, self._stderr):
                 f.close()
             self.proc = None
 
@@ -142,10 +144,12 @@ class SchemeRunner:
         return f"; its last words: {text[-300:]!r}" if text else ""
 
     def _read_line(self, timeout):
-        """Return (line, None), or (None, why) after EOF or `timeout` seconds of silence."""
+        """Return (line, None), or (None, why) after EOF or `timeout` seconds without a line."""
         fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
         while b"\n" not in self._pending:
-            ready, _, _ = select.select([fd], [], [], timeout)
+            left = deadline - time.monotonic()
+            ready = left > 0 and select.select([fd], [], [], left)[0]
             if not ready:
                 return None, f"no answer within {timeout:g} s"
             chunk = os.read(fd, 1 << 16)
@@ -196,23 +200,34 @@ class SchemeRunner:
         return " ".join([str(self.index[name]), *map(to_scheme, args)])
 
     def _exchange(self, requests):
-        """Send requests and read their answers: return (outcomes, failure or None)."""
+        """Send requests and read their answers: return (outcomes, failure or None).
+
+        Each answer must come within `timeout` seconds of the one before (output
+        that is not a whole answer line does not count), or the call times out.
+        """
         first = self._next_id
         self._next_id += len(requests)
         payload = "".join(f"({first + k} {r})\n" for k, r in enumerate(requests)).encode()
         out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
         sent, outcomes = 0, []
+        deadline = time.monotonic() + self.timeout
         while len(outcomes) < len(requests):
-            while b"\n" in self._pending and len(outcomes) < len(requests):
-                line, _, self._pending = self._pending.partition(b"\n")
-                outcome = self._decode(line, first + len(outcomes))
-                if isinstance(outcome, Error) and outcome.runner:
-                    return outcomes, outcome
-                outcomes.append(outcome)
-            if len(outcomes) == len(requests):
-                break
+            if b"\n" in self._pending:
+                *lines, self._pending = self._pending.split(b"\n")
+                for line in lines:
+                    if len(outcomes) == len(requests):
+                        return outcomes, self._garbled(line)  # an answer nobody asked for
+                    outcome = self._decode(line.decode(errors="replace"), first + len(outcomes))
+                    if isinstance(outcome, Error) and outcome.runner:
+                        return outcomes, outcome
+                    outcomes.append(outcome)
+                deadline = time.monotonic() + self.timeout
+                continue
+            if len(self._pending) > self.max_line:
+                return outcomes, self._garbled(self._pending)
+            left = deadline - time.monotonic()
             writing = [in_fd] if sent < len(payload) else []
-            ready, writable, _ = select.select([out_fd], writing, [], self.timeout)
+            ready, writable, _ = select.select([out_fd], writing, [], max(left, 0))
             if not ready and not writable:
                 return outcomes, Error("SchemeTimeout", f"no answer from {self.name} within "
                                        f"{self.timeout:g} s; the process was killed and restarted",
@@ -230,7 +245,12 @@ class SchemeRunner:
                 self._pending += chunk
         return outcomes, None
 
-    def _decode(self, line: bytes, want_id: int):
+    def _garbled(self, data: bytes | str) -> Error:
+        text = data.decode(errors="replace") if isinstance(data, bytes) else data
+        return Error("SchemeGarbled", f"{self.name} printed something that is not an answer: "
+                     f"{text[:120]!r}; the process was restarted", runner=True)
+
+    def _decode(self, line: str, want_id: int):
         """Return the outcome in one answer line, or a runner Error if it is not one."""
         try:
             answer = json.loads(line)
@@ -244,8 +264,7 @@ class SchemeRunner:
         except BadValue as e:
             return Error("UnsupportedValue", str(e))
         except (ValueError, TypeError, IndexError, KeyError):
-            return Error("SchemeGarbled", f"{self.name} printed something that is not an answer: "
-                         f"{line[:120].decode(errors='replace')!r}; the process was restarted", runner=True)
+            return self._garbled(line)
 
     def kill_now(self, sig=signal.SIGKILL):
         """Kill the running process from outside (for tests of the recovery)."""

@@ -13,8 +13,14 @@ import ast
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
+
+
+# Exact integers are data of any size (Scheme has bignums): lift Python's
+# 4300-digit limit on converting integers to and from text.
+sys.set_int_max_str_digits(0)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ def parse_value(x):
         return True
     if low in ("false", "#f"):
         return False
+    if _RATIONAL.match(s):  # 2, -1/2: exact, as JSON and Python read integers
+        return _exact(Fraction(s))
     if low.startswith("exact:"):
         body = s[6:]
         if not _RATIONAL.match(body):
@@ -134,7 +142,7 @@ def parse_argument(text: str):
     Anything else (names, strings, calls, dicts) is refused: arguments are data.
     """
     s = text.strip()
-    if _RATIONAL.match(s) and "/" in s:
+    if _RATIONAL.match(s):  # 2, -1000, 1/2: exact, as in Python and Scheme
         return _exact(Fraction(s))
     try:
         return parse_value(s)

@@ -12,7 +12,7 @@
 ;;; The files see only (scheme base) and (scheme inexact): what R7RS-small
 ;;; promises, so a Guile extension in a concept file fails here, loudly.
 
-(use-modules (ice-9 format) (ice-9 rdelim) (scheme eval))
+(use-modules (ice-9 exceptions) (ice-9 format) (ice-9 rdelim) (scheme eval))
 
 (define env (environment '(scheme base) '(scheme inexact)))
 
@@ -41,16 +41,31 @@
          (string-append "[" (string-join (map encode v) ",") "]"))
         (else (json-string (string-append "o" (object->string v))))))
 
-(define (error-text key args)
+(define (irritants-text xs)
+  (apply string-append (map (lambda (x) (string-append " " (object->string x))) xs)))
+
+;; A condition as (KIND . MESSAGE).  Guile's own errors carry a key and
+;; (subr format-string format-args data); R7RS `error` and `raise` arrive as
+;; %exception with an exception object (or the raised object) as the argument.
+(define (condition-text key args)
   (catch #t
     (lambda ()
-      (if (and (list? args) (>= (length args) 3) (string? (cadr args)))
-          (let ((text (apply format #f (cadr args) (or (caddr args) '()))))
-            (if (string? (car args))
-                (string-append "In procedure " (car args) ": " text)
-                text))
-          (object->string args)))
-    (lambda _ (object->string args))))
+      (cond ((and (eq? key '%exception) (pair? args) (exception-with-message? (car args)))
+             (let ((e (car args)))
+               (cons "error" (string-append (exception-message e)
+                                            (if (exception-with-irritants? e)
+                                                (irritants-text (exception-irritants e))
+                                                "")))))
+            ((eq? key '%exception)
+             (cons "raise" (object->string (if (pair? args) (car args) args))))
+            ((and (list? args) (>= (length args) 3) (string? (cadr args)))
+             (let ((text (apply format #f (cadr args) (or (caddr args) '()))))
+               (cons (symbol->string key)
+                     (if (string? (car args))
+                         (string-append "In procedure " (car args) ": " text)
+                         text))))
+            (else (cons (symbol->string key) (object->string args)))))
+    (lambda _ (cons (object->string key) (object->string args)))))
 
 (define (emit . parts)
   (for-each display parts)
@@ -72,8 +87,8 @@
         (let ((v (apply (vector-ref procs (cadr req)) (cddr req))))
           (emit "[" id ",\"ok\"," (encode v) "]")))
       (lambda (key . args)
-        (emit "[" id ",\"error\"," (json-string (symbol->string key)) ","
-              (json-string (error-text key args)) "]")))))
+        (let ((c (condition-text key args)))
+          (emit "[" id ",\"error\"," (json-string (car c)) "," (json-string (cdr c)) "]"))))))
 
 (define (token->datum t)
   (cond ((string=? t "#t") #t)
@@ -111,9 +126,12 @@
                (serve procs))))
           (else (split (cdr args) (cons (car args) files))))))
 
+(fluid-set! %default-port-encoding "UTF-8")  ; the concept files are UTF-8, whatever the locale
+(set-port-encoding! (current-input-port) "UTF-8")
 (set-port-encoding! (current-output-port) "UTF-8")
 (catch #t
   (lambda () (main (cdr (command-line))))
   (lambda (key . args)
-    (emit "[\"load-error\"," (json-string (symbol->string key)) "," (json-string (error-text key args)) "]")
+    (let ((c (condition-text key args)))
+      (emit "[\"load-error\"," (json-string (car c)) "," (json-string (cdr c)) "]"))
     (exit 2)))

@@ -1,0 +1,267 @@
+"""Benchmark: what a checked call costs, batched and one process per call.
+
+    python -m triglot.bench [--calls N] [--single N] [--spawn N] [--seed S] [--no-suite] [--json]
+
+Prints figures only; it asserts nothing about speed.  Measured:
+  1. the round trip of one call to Guile through SchemeRunner (median, p90);
+  2. the checked batch: every call in all three languages plus the comparison,
+     with the share spent in each language and in the comparison;
+  3. the same checked work with one Guile process per call, side by side;
+  4. the wall time of the test suite (optional).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import hy
+
+from . import registry
+from .compare import identical
+from .inprocess import hy_runner, python_runner
+from .languages import Languages
+from .scheme import GUILE, SchemeRunner
+from .values import Error, from_scheme, to_scheme
+
+# Argument ranges by parameter name (concepts.toml): reasonable, finite results.
+RANGES = {"z": (-30.0, 30.0), "p": (0.001, 0.999), "h": (0.0, 20.0),
+          "w": (-5.0, 5.0), "x": (-5.0, 5.0), "b": (-5.0, 5.0)}
+LABELS = {"y": (0.0, 1.0)}  # a class label: drawn from these values
+
+
+def progress(text: str):
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+def argument(rng: random.Random, param: str) -> float:
+    """Return one float argument for a parameter of that name."""
+    if param in LABELS:
+        return rng.choice(LABELS[param])
+    return rng.uniform(*RANGES.get(param, (-10.0, 10.0)))
+
+
+def make_calls(n: int, seed: int) -> list[tuple[str, list]]:
+    """Return n (function, args) calls mixing every function of concepts.toml."""
+    rng = random.Random(seed)
+    functions = list(registry.functions().values())
+    return [(fn.name, [argument(rng, p) for p in fn.params])
+            for fn in (rng.choice(functions) for _ in range(n))]
+
+
+def verdicts(outcomes: list[dict]) -> list[bool]:
+    """Return, per call, whether its outcomes in every language are identical."""
+    verdict = []
+    for per_language in outcomes:
+        first, *rest = per_language.values()
+        verdict.append(all(identical(first, o) for o in rest))
+    return verdict
+
+
+# ---------------------------------------------------------------- 0. versions
+
+def versions() -> dict:
+    """Return the versions of the three languages, and the machine they ran on."""
+    return {"python": platform.python_version(), "hy": hy.__version__,
+            "guile": SchemeRunner(GUILE).impl.version,
+            "cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
+            "machine": f"{platform.system()} {platform.machine()}",
+            "load_average_1min": os.getloadavg()[0]}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) used so far by process pid (Linux /proc), else NaN."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------- 1. round trip
+
+def round_trip(n: int) -> dict:
+    """Time n single calls runner.call("sigmoid", [0.5]), after a warm-up."""
+    with SchemeRunner(GUILE) as runner:
+        started = time.perf_counter()
+        runner.start()
+        startup = time.perf_counter() - started
+        for _ in range(100):
+            runner.call("sigmoid", [0.5])
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            runner.call("sigmoid", [0.5])
+            times.append(time.perf_counter() - t)
+    return {"calls": n, "median_us": statistics.median(times) * 1e6,
+            "p90_us": statistics.quantiles(times, n=10)[8] * 1e6,
+            "guile_startup_ms": startup * 1e3}
+
+
+# ---------------------------------------------------------------- 2. checked batch
+
+class Timed:
+    """A runner that adds up the time spent in its call_many."""
+
+    def __init__(self, runner):
+        self.runner, self.name, self.seconds = runner, runner.name, 0.0
+
+    def call_many(self, calls):
+        t = time.perf_counter()
+        try:
+            return self.runner.call_many(calls)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    def close(self):
+        self.runner.close()
+
+
+def batched(calls) -> dict:
+    """Time the checked batch: Languages.call_many on every call, then identical()."""
+    with Languages() as languages:
+        languages.call_many(calls[:100])  # start Guile, import every module: not timed
+        guile = languages.runners[-1]
+        languages.runners = [Timed(r) for r in languages.runners]
+        guile_cpu, python_cpu = cpu_seconds(guile.pid), time.process_time()
+        started = time.perf_counter()
+        outcomes = languages.call_many(calls)
+        called = time.perf_counter()
+        verdict = verdicts(outcomes)
+        done = time.perf_counter()
+        cpu = {"python_process": time.process_time() - python_cpu,
+               "guile_process": cpu_seconds(guile.pid) - guile_cpu}
+    total = done - started
+    share = {r.name: r.seconds for r in languages.runners}
+    share["comparison"] = done - called
+    share["other"] = total - sum(share.values())  # argument checks, regrouping by call
+    return {"calls": len(calls), "seconds": total, "calls_per_s": len(calls) / total,
+            "us_per_call": total / len(calls) * 1e6,
+            "share_seconds": share, "share_percent": {k: 100 * v / total for k, v in share.items()},
+            "cpu_seconds": cpu, "identical": sum(verdict), "outcomes": outcomes}
+
+
+# ---------------------------------------------------------------- 3. process per call
+
+def scheme_once(argv, index, name, args):
+    """Start Guile on the shim, send one request, read one answer; the process exits at EOF."""
+    request = f"(0 {' '.join([str(index[name]), *map(to_scheme, args)])})\n"
+    done = subprocess.run(argv, input=request.encode(), capture_output=True, timeout=60,
+                          cwd=registry.root(), env={**os.environ, "GUILE_AUTO_COMPILE": "0"})
+    lines = done.stdout.splitlines()
+    if len(lines) != 2:
+        return Error("SchemeCrashed", done.stderr.decode(errors="replace")[-300:], runner=True)
+    answer = json.loads(lines[1])
+    return from_scheme(answer[2]) if answer[1] == "ok" else Error(answer[2], answer[3])
+
+
+def process_per_call(calls) -> dict:
+    """Time the checked work with a new Guile process for every call."""
+    shim = SchemeRunner(GUILE)  # for its sources, names and command line only; never started
+    argv = GUILE.argv(shim.sources, shim.names)
+    in_process = [python_runner(), hy_runner()]
+    for runner in in_process:
+        runner.call_many(calls)  # import every module: not timed
+    started = time.perf_counter()
+    outcomes = []
+    for name, args in calls:
+        outcome = {r.name: r.call(name, args) for r in in_process}
+        outcome[shim.name] = scheme_once(argv, shim.index, name, args)
+        outcomes.append(outcome)
+    verdict = verdicts(outcomes)
+    total = time.perf_counter() - started
+    return {"calls": len(calls), "seconds": total, "calls_per_s": len(calls) / total,
+            "us_per_call": total / len(calls) * 1e6, "identical": sum(verdict), "outcomes": outcomes}
+
+
+def side_by_side(batch: dict, spawned: dict):
+    """Add to `spawned` its cost per call relative to the batch, and how often Guile agreed."""
+    spawned["ratio_to_batched"] = spawned["us_per_call"] / batch["us_per_call"]
+    spawned["extrapolated_seconds"] = spawned["us_per_call"] * batch["calls"] / 1e6
+    spawned["scheme_agrees_with_batched"] = sum(
+        identical(x[GUILE.label], y[GUILE.label]) for x, y in zip(batch["outcomes"], spawned["outcomes"]))
+    del batch["outcomes"], spawned["outcomes"]
+
+
+# ---------------------------------------------------------------- 4. the suite
+
+def suite() -> dict:
+    """Run the pytest suite in a subprocess from the project root and time it."""
+    venv_python = registry.root() / ".venv" / "bin" / "python"
+    python = str(venv_python) if venv_python.exists() else sys.executable
+    started = time.perf_counter()
+    done = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                          cwd=registry.root(), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    return {"seconds": seconds, "exit_code": done.returncode,
+            "summary": lines[-1].strip("= ") if lines else done.stderr.strip()[-300:]}
+
+
+# ---------------------------------------------------------------- report
+
+def report(r: dict):
+    v, rt, b, s = r["versions"], r["round_trip"], r["batched"], r["process_per_call"]
+    print(f"triglot bench — Python {v['python']}, Hy {v['hy']}, {v['guile']}; "
+          f"{v['cores']} cores ({v['usable_cores']} usable), {v['machine']}, "
+          f"load average {v['load_average_1min']:.2f} at start")
+    print(f"\n1. one call to Guile through SchemeRunner ({rt['calls']} calls, sigmoid 0.5)")
+    print(f"   median {rt['median_us']:.1f} µs, p90 {rt['p90_us']:.1f} µs "
+          f"(Guile start-up {rt['guile_startup_ms']:.1f} ms, not included)")
+    print(f"\n2. checked batch: {b['calls']} calls in 3 languages + identical() (seed {r['seed']})")
+    print(f"   {b['seconds']:.3f} s, {b['calls_per_s']:,.0f} calls/s, {b['us_per_call']:.2f} µs/call; "
+          f"{b['identical']}/{b['calls']} identical")
+    for part, seconds in b["share_seconds"].items():
+        print(f"   {part:14} {seconds:7.3f} s  {b['share_percent'][part]:5.1f} %")
+    print(f"   CPU: Python process {b['cpu_seconds']['python_process']:.2f} s, "
+          f"Guile process {b['cpu_seconds']['guile_process']:.2f} s")
+    print(f"\n3. process per call: {s['calls']} calls, a new Guile process each, same checks")
+    print(f"   {s['seconds']:.3f} s, {s['calls_per_s']:,.1f} calls/s, {s['us_per_call'] / 1e3:.2f} ms/call; "
+          f"{s['identical']}/{s['calls']} identical; Guile agrees with the batch on "
+          f"{s['scheme_agrees_with_batched']}/{s['calls']}")
+    print(f"   {b['calls']} calls this way ≈ {s['extrapolated_seconds']:,.0f} s (batched {b['seconds']:.2f} s): "
+          f"{s['ratio_to_batched']:,.0f}× the batched cost per call")
+    if "suite" in r:
+        t = r["suite"]
+        print(f"\n4. test suite: {t['seconds']:.2f} s wall, exit code {t['exit_code']}: {t['summary']}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m triglot.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=100_000, help="calls in the checked batch (100000)")
+    parser.add_argument("--single", type=int, default=2000, help="single round-trip calls to time (2000)")
+    parser.add_argument("--spawn", type=int, default=200, help="calls with one process each (200)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the argument generator (2024)")
+    parser.add_argument("--no-suite", action="store_true", help="do not time the pytest suite")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    opts = parser.parse_args(argv)
+
+    result = {"seed": opts.seed, "versions": versions()}
+    progress(f"round trip: {opts.single} single calls to Guile")
+    result["round_trip"] = round_trip(opts.single)
+    calls = make_calls(opts.calls, opts.seed)
+    progress(f"checked batch: {opts.calls} calls in every language")
+    result["batched"] = batched(calls)
+    progress(f"process per call: {opts.spawn} calls, one Guile process each")
+    result["process_per_call"] = process_per_call(calls[:opts.spawn])
+    side_by_side(result["batched"], result["process_per_call"])
+    if not opts.no_suite:
+        progress("test suite: pytest -q in a subprocess")
+        result["suite"] = suite()
+
+    if opts.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        report(result)
+
+
+if __name__ == "__main__":
+    main()
