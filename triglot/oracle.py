@@ -2,9 +2,9 @@
 
 These are definitions of the real-valued functions, not translations of the
 code: cross-entropy from a logit is written as y·log(1 + e^−z) + (1 − y)·log(1 + e^z),
-classification compares wx + b with 0.  Infinite inputs stand for limits: they
-become ±2^(2^20), far beyond any double, so each result is the limit to far
-more digits than a double holds (and a result beyond 2^±3000 is the limit 0 or ∞).
+classification compares wx + b with 0.  Infinite inputs give limits: where
+mpmath's ∞ meets an indeterminate form, ±∞ becomes ±2^4096, far beyond any
+double, and a result beyond 2^±3000 is taken as the limit 0 or ∞.
 """
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ def _real(v):
     """Return an input value as an mpf (exact for doubles and integers)."""
     if isinstance(v, Fraction):
         return mpf(v.numerator) / v.denominator
-    if isinstance(v, float) and mpmath.isinf(v):
-        return _HUGE if v > 0 else -_HUGE
     return mpf(v)
 
 
@@ -37,6 +35,16 @@ def _softplus(z):
     return z + mpmath.log1p(mpmath.exp(-z)) if z > 0 else mpmath.log1p(mpmath.exp(z))
 
 
+def _log(p):
+    """The real logarithm: undefined (NaN) for p < 0, −∞ at 0."""
+    return mpmath.nan if p < 0 else -mpmath.inf if p == 0 else mpmath.log(p)
+
+
+def _xlog(c, p):
+    """c·log p, with the convention 0·log 0 = 0 (the limit of c·log c)."""
+    return mpf(0) if c == 0 and p >= 0 else c * _log(p)
+
+
 def _class(s):
     """1 where σ(s) ≥ ½, that is s ≥ 0; undefined (NaN) for a NaN score."""
     return s if mpmath.isnan(s) else mpf(1) if s >= 0 else mpf(0)
@@ -45,24 +53,37 @@ def _class(s):
 DEFINITIONS = {
     "sigmoid": _sigmoid,
     "stable-sigmoid": _sigmoid,
-    "surprise": lambda p: -mpmath.log(p),
+    "surprise": lambda p: -_log(p),
     "nats-to-bits": lambda h: h / mpmath.log(2),
-    "cross-entropy": lambda y, p: -(y * mpmath.log(p) + (1 - y) * mpmath.log(1 - p)),
+    "cross-entropy": lambda y, p: -(_xlog(y, p) + _xlog(1 - y, 1 - p)),
     "cross-entropy-from-logit": lambda y, z: y * _softplus(-z) + (1 - y) * _softplus(z),
     "predicted-probability": lambda w, x, b: _sigmoid(w * x + b),
     "classify": lambda w, x, b: _class(w * x + b),
-    "decision-boundary": lambda w, b: -b / w,
+    "decision-boundary": lambda w, b: -b / w if w else mpmath.nan,  # w = 0: p̂ never crosses ½
     "gradient": lambda w, b, x, y: [(_sigmoid(w * x + b) - y) * x, _sigmoid(w * x + b) - y],
 }
 
 
 def value(name: str, args: list):
-    """Return the exact value of function `name` at args (mpf, or list of mpf)."""
+    """Return the exact value of function `name` at args (mpf, or list of mpf).
+
+    Infinite inputs are first taken as mpmath's own ±∞; where that gives an
+    indeterminate form (NaN from 0·∞ and the like), the limit is taken instead.
+    """
     with mpmath.workprec(PRECISION):
         result = DEFINITIONS[name](*map(_real, args))
-        if any(isinstance(a, float) and mpmath.isinf(a) for a in args):
-            return _limit(result)
+        if _has_nan(result) and any(isinstance(a, float) and mpmath.isinf(a) for a in args):
+            return _limit(DEFINITIONS[name](*(_stand_in(a) for a in map(_real, args))))
         return result
+
+
+def _has_nan(x) -> bool:
+    return any(map(_has_nan, x)) if isinstance(x, list) else bool(mpmath.isnan(x))
+
+
+def _stand_in(x):
+    """A finite stand-in for ±∞, far beyond any double."""
+    return x if mpmath.isfinite(x) else _HUGE if x > 0 else -_HUGE
 
 
 def _limit(x):

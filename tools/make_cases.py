@@ -1,0 +1,383 @@
+"""Write tests/cases/<stem>.json from the case definitions below.
+
+Inputs, descriptions and documented outcomes are written here by hand; every
+`expected` value is computed by triglot.oracle (mpmath, 256 bits), never by
+the code under test.  A case's uuid is derived from its property and input,
+so re-running this script rewrites the same cases with the same uuids; it also
+fills each note's `cases = [...]` line in notes.toml.
+
+    .venv/bin/python tools/make_cases.py
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import uuid
+from collections import defaultdict
+from fractions import Fraction
+from pathlib import Path
+
+import mpmath
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from triglot import oracle, registry  # noqa: E402
+from triglot.compare import ulp_of  # noqa: E402
+from triglot.values import format_value  # noqa: E402
+
+NAMESPACE = uuid.UUID("5d1c0f4e-9a7b-4c1e-8f3a-7d2b6e4a9c10")
+inf, nan = math.inf, math.nan
+
+# Largest error, in ULPs, each function may have against the exact value in an
+# ordinary case.  A case that allows more names the note that explains why.
+MAX_ULP = {
+    "sigmoid": 2, "stable-sigmoid": 2, "surprise": 1, "nats-to-bits": 2,
+    "cross-entropy": 2, "cross-entropy-from-logit": 2,
+    "predicted-probability": 2, "classify": 0, "decision-boundary": 1, "gradient": 4,
+}
+
+
+def err(kind, note):
+    return {"error": kind, "note": note}
+
+
+def val(v, note):
+    return {"value": format_value(v), "note": note}
+
+
+def both_py(outcome):
+    """The same documented outcome for Python and Hy (Hy runs on Python's math)."""
+    return {"python": outcome, "hy": outcome}
+
+
+def every(outcome):
+    return {"python": outcome, "hy": outcome, "scheme": outcome}
+
+
+PY_OVERFLOW = both_py(err("OverflowError", "exp-overflow"))
+PY_LOG0 = both_py(err("ValueError", "log-of-zero"))
+PY_LOGNEG = both_py(err("ValueError", "log-of-negative"))
+PY_DIV0 = both_py(err("ZeroDivisionError", "division-by-zero"))
+SCHEME = "scheme"
+
+CASES = {
+    "sigmoid": [
+        ("sigmoid", "σ(0) = ½: the midpoint", [0.0], {}),
+        ("sigmoid", "σ(0) with an exact 0: Guile's (exp 0) is the inexact 1.0, so the result is 0.5, "
+                    "not the exact 1/2", [0], {}),
+        ("sigmoid", "σ(−0.0) = ½: e^0 = 1 for either zero", [-0.0], {}),
+        ("sigmoid", "σ(1)", [1.0], {}),
+        ("sigmoid", "symmetry σ(−z) = 1 − σ(z): σ(−1) = 1 − σ(1)", [-1.0], {}),
+        ("sigmoid", "σ(½)", [0.5], {}),
+        ("sigmoid", "a tiny z: σ(10⁻²⁰) rounds to ½", [1e-20], {}),
+        ("sigmoid", "a subnormal z: σ(5·10⁻³²⁴) = ½", [5e-324], {}),
+        ("sigmoid", "exact rational input ½: both languages convert it to the double 0.5 before e^x",
+         [Fraction(1, 2)], {}),
+        ("sigmoid", "saturation: σ(36.7) is the last double below 1", [36.7], {}),
+        ("sigmoid", "saturation: σ(40) rounds to exactly 1.0", [40.0], {}),
+        ("sigmoid", "σ(710): e^−710 is subnormal, 1 + e^−710 rounds to 1", [710.0], {}),
+        ("sigmoid", "a small probability kept to full precision: σ(−40)", [-40.0], {}),
+        ("sigmoid", "σ(−709): e^709 still fits in a double; the result is near the smallest normal",
+         [-709.0], {}),
+        ("sigmoid", "σ(−709.7): the result is subnormal", [-709.7], {}),
+        ("sigmoid", "the overflow region: e^710 overflows. Python raises OverflowError; Guile's e^710 is "
+                    "+inf.0 and σ = 0.0, although the true σ(−710) ≈ 4.5·10⁻³⁰⁹ is a representable "
+                    "(subnormal) double", [-710.0],
+         {**PY_OVERFLOW, SCHEME: val(0.0, "exp-overflow")}),
+        ("sigmoid", "deep in the overflow region: σ(−1000) ≈ 5·10⁻⁴³⁵ rounds to 0.0, which Guile returns; "
+                    "Python raises OverflowError", [-1000.0], PY_OVERFLOW),
+        ("sigmoid", "an exact integer beyond any double: Python cannot convert 10⁴⁰⁰ to a float for "
+                    "math.exp (OverflowError); Guile's (exp 10^400) is +inf.0", [-10 ** 400], PY_OVERFLOW),
+        ("sigmoid", "σ(+∞) = 1", [inf], {}),
+        ("sigmoid", "σ(−∞) = 0: math.exp(inf) is inf in Python (no error), so every language agrees",
+         [-inf], {}),
+        ("sigmoid", "σ(NaN) is NaN", [nan], {}),
+    ],
+    "stable-sigmoid": [
+        ("stable-sigmoid", "σ(0) = ½", [0.0], {}),
+        ("stable-sigmoid", "σ(0) with an exact 0", [0], {}),
+        ("stable-sigmoid", "σ(−0.0): −0.0 < 0 is false, so the seed's form is used; ½", [-0.0], {}),
+        ("stable-sigmoid", "σ(1)", [1.0], {}),
+        ("stable-sigmoid", "σ(−1) through e^z / (1 + e^z)", [-1.0], {}),
+        ("stable-sigmoid", "σ(−40): a small probability to full precision", [-40.0], {}),
+        ("stable-sigmoid", "σ(40) rounds to 1.0", [40.0], {}),
+        ("stable-sigmoid", "σ(−709.7): a subnormal result", [-709.7], {}),
+        ("stable-sigmoid", "σ(−710): where the seed's form overflows, the stable form returns the "
+                           "subnormal ≈ 4.5·10⁻³⁰⁹ in every language", [-710.0], {}),
+        ("stable-sigmoid", "σ(−745): the smallest subnormal, 5·10⁻³²⁴", [-745.0], {}),
+        ("stable-sigmoid", "σ(−746) ≈ 1.7·10⁻³²⁴ is below half the smallest subnormal: 0.0", [-746.0], {}),
+        ("stable-sigmoid", "σ(−1000): no overflow anywhere, 0.0", [-1000.0], {}),
+        ("stable-sigmoid", "σ(−10³⁰⁸): 0.0", [-1e308], {}),
+        ("stable-sigmoid", "an exact integer beyond any double: Python still converts −10⁴⁰⁰ to a float "
+                           "for math.exp and overflows; Guile's (exp −10^400) is 0.0",
+         [-10 ** 400], PY_OVERFLOW),
+        ("stable-sigmoid", "exact rational input −½", [Fraction(-1, 2)], {}),
+        ("stable-sigmoid", "σ(+∞) = 1", [inf], {}),
+        ("stable-sigmoid", "σ(−∞) = 0: e^−∞ / (1 + e^−∞) = 0 / 1", [-inf], {}),
+        ("stable-sigmoid", "σ(NaN): NaN < 0 is false, the seed's form gives NaN", [nan], {}),
+    ],
+    "surprise": [
+        ("surprise", "a fair coin carries ln 2 nats of surprise", [0.5], {}),
+        ("surprise", "a certain event carries no surprise: −log 1 = −0.0 in every language", [1.0], {}),
+        ("surprise", "an exact 1: Guile's (log 1) is the inexact 0.0, as Python's, so −0.0", [1], {}),
+        ("surprise", "a rare event: p = 0.1", [0.1], {}),
+        ("surprise", "p just below 1: −log(1 − 2⁻⁵³) ≈ 2⁻⁵³", [1 - 2 ** -53], {}),
+        ("surprise", "the smallest normal double", [2.2250738585072014e-308], {}),
+        ("surprise", "a subnormal probability: the largest surprise a double can carry", [5e-324], {}),
+        ("surprise", "exact rational ½", [Fraction(1, 2)], {}),
+        ("surprise", "an exact integer beyond any double: both take the log of 10⁴⁰⁰ exactly "
+                     "(no overflow), −921.03…", [10 ** 400], {}),
+        ("surprise", "an impossible event, p = 0.0: Python's math.log(0.0) raises ValueError; Guile's "
+                     "(log 0.0) is −inf.0, so the surprise is +inf.0", [0.0], PY_LOG0),
+        ("surprise", "p = 0 exact: Python raises ValueError; Guile's (log 0) with an exact 0 raises "
+                     "numerical-overflow", [0],
+         {**PY_LOG0, SCHEME: err("numerical-overflow", "log-of-zero")}),
+        ("surprise", "p = −0.0: Python raises ValueError; Guile treats −0.0 as a negative number and "
+                     "answers in the complex plane, −log(−0.0) = +inf.0 − πi", [-0.0],
+         {**PY_LOGNEG, SCHEME: val(complex(inf, -math.pi), "log-of-negative")}),
+        ("surprise", "p = −1 is not a probability: Python raises ValueError; Guile gives −log(−1) = −πi",
+         [-1.0], {**PY_LOGNEG, SCHEME: val(complex(-0.0, -math.pi), "log-of-negative")}),
+        ("surprise", "p = 2 is not a probability, but log 2 is defined: −0.693…", [2.0], {}),
+        ("surprise", "p = +∞: −∞", [inf], {}),
+        ("surprise", "p = NaN: NaN", [nan], {}),
+    ],
+    "nats-to-bits": [
+        ("nats-to-bits", "ln 2 nats (the double nearest ln 2) is 1 bit", [0.6931471805599453], {}),
+        ("nats-to-bits", "1 nat = 1/ln 2 ≈ 1.4427 bits", [1.0], {}),
+        ("nats-to-bits", "an exact 1 nat", [1], {}),
+        ("nats-to-bits", "100 nats", [100.0], {}),
+        ("nats-to-bits", "0.0 nats are 0.0 bits", [0.0], {}),
+        ("nats-to-bits", "an exact 0: Guile's (/ 0 (log 2)) is the inexact 0.0, as Python's", [0], {}),
+        ("nats-to-bits", "−0.0 keeps its sign", [-0.0], {}),
+        ("nats-to-bits", "exact rational ½ nat", [Fraction(1, 2)], {}),
+        ("nats-to-bits", "a subnormal stays subnormal", [1e-320], {}),
+        ("nats-to-bits", "the smallest subnormal: 5·10⁻³²⁴ × 1.44 rounds back to 5·10⁻³²⁴", [5e-324], {}),
+        ("nats-to-bits", "the largest double overflows to +inf.0 in every language: the correctly "
+                         "rounded result (Python's float division does not raise)",
+         [1.7976931348623157e308], {}),
+        ("nats-to-bits", "+∞ nats", [inf], {}),
+        ("nats-to-bits", "−∞ nats", [-inf], {}),
+        ("nats-to-bits", "NaN", [nan], {}),
+    ],
+    "cross-entropy": [
+        ("cross-entropy", "confident and right is low: y = 1, p = 0.9", [1, 0.9], {}),
+        ("cross-entropy", "confident and right is low: y = 1, p = 0.999999", [1, 0.999999], {}),
+        ("cross-entropy", "confident and wrong explodes: y = 1, p = 0.1", [1, 0.1], {}),
+        ("cross-entropy", "confident and wrong explodes: y = 1, p = 10⁻¹⁰", [1, 1e-10], {}),
+        ("cross-entropy", "confident and wrong explodes: y = 1, p = 10⁻³⁰⁰", [1, 1e-300], {}),
+        ("cross-entropy", "confident and wrong explodes: y = 0, p = 0.999999 (1 − p is exact)",
+         [0, 0.999999], {}),
+        ("cross-entropy", "unsure: y = 1, p = ½ costs ln 2", [1, 0.5], {}),
+        ("cross-entropy", "unsure: y = 0, p = ½ costs ln 2", [0, 0.5], {}),
+        ("cross-entropy", "a soft label: y = 0.3, p = 0.3 (the entropy of the label)", [0.3, 0.3], {}),
+        ("cross-entropy", "exact label and exact probability ½", [1, Fraction(1, 2)], {}),
+        ("cross-entropy", "y = 0, p = 0.1: 1 − p rounds, and log(1 − p) carries that rounding",
+         [0, 0.1], {}),
+        ("cross-entropy", "y = 0, p = 10⁻²⁰: 1 − p rounds to 1, log 1 = 0, and the loss comes out −0.0 "
+                          "instead of 10⁻²⁰ in every language; cross-entropy-from-logit keeps it",
+         [0, 1e-20], {}),
+        ("cross-entropy", "p = 0 with y = 1 (log 0): the true loss is +∞. Python raises ValueError; "
+                          "Guile's (log 0.0) = −inf.0 gives +inf.0", [1, 0.0], PY_LOG0),
+        ("cross-entropy", "p = 1 with y = 1 (log 0 in the unused term): the true loss is 0. Python "
+                          "raises ValueError; in Guile (1 − y)·log(1 − p) = 0·(−inf.0) = +nan.0",
+         [1, 1.0], {**PY_LOG0, SCHEME: val(nan, "zero-times-infinity")}),
+        ("cross-entropy", "p = 0 with y = 0: the true loss is 0. Python raises ValueError; Guile: "
+                          "0·(−inf.0) = +nan.0", [0, 0.0],
+         {**PY_LOG0, SCHEME: val(nan, "zero-times-infinity")}),
+        ("cross-entropy", "p = 1.5 is not a probability: log(1 − p) = log(−0.5). Python raises "
+                          "ValueError; Guile computes in the complex plane", [1, 1.5],
+         {**PY_LOGNEG, SCHEME: val(complex(-0.4054651081081644, -0.0), "log-of-negative")}),
+        ("cross-entropy", "p = NaN: NaN in every language", [1, nan], {}),
+    ],
+    "cross-entropy-from-logit": [
+        ("cross-entropy-from-logit", "z = 0 (p = ½), y = 1: ln 2", [1, 0.0], {}),
+        ("cross-entropy-from-logit", "z = 0 (p = ½), y = 0: ln 2", [0, 0.0], {}),
+        ("cross-entropy-from-logit", "exact y = 1 and exact z = 0", [1, 0], {}),
+        ("cross-entropy-from-logit", "z = −0.0 takes the z ≥ 0 branch: ln 2", [1, -0.0], {}),
+        ("cross-entropy-from-logit", "confident and right is low: y = 1, z = 2", [1, 2.0], {}),
+        ("cross-entropy-from-logit", "confident and wrong is high: y = 0, z = 2", [0, 2.0], {}),
+        ("cross-entropy-from-logit", "y = 1, z = 36: log(1 + e^−36) ≈ 2.3·10⁻¹⁶, where log1p matters",
+         [1, 36.0], {}),
+        ("cross-entropy-from-logit", "y = 1, z = 40: a tiny loss to full precision", [1, 40.0], {}),
+        ("cross-entropy-from-logit", "y = 0, z = log(10⁻²⁰): the loss 10⁻²⁰ that the seed's formula "
+                                     "loses", [0, -46.051701859880914], {}),
+        ("cross-entropy-from-logit", "y = 1, z = 10⁻²⁰: ln 2 − ½·10⁻²⁰ rounds to ln 2", [1, 1e-20], {}),
+        ("cross-entropy-from-logit", "confident and wrong, finite where p = σ(z) would be 0: "
+                                     "y = 1, z = −1000 gives 1000", [1, -1000.0], {}),
+        ("cross-entropy-from-logit", "y = 0, z = 1000 gives 1000", [0, 1000.0], {}),
+        ("cross-entropy-from-logit", "y = 1, z = 1000: e^−1000 ≈ 5·10⁻⁴³⁵ rounds to 0.0", [1, 1000.0], {}),
+        ("cross-entropy-from-logit", "finite for every finite z: y = 1, z = −10³⁰⁸", [1, -1e308], {}),
+        ("cross-entropy-from-logit", "y = 0, z = 10³⁰⁸", [0, 1e308], {}),
+        ("cross-entropy-from-logit", "a soft label: y = ½, z = 3", [0.5, 3.0], {}),
+        ("cross-entropy-from-logit", "y = 0, z = +∞: +∞", [0, inf], {}),
+        ("cross-entropy-from-logit", "y = 1, z = −∞: +∞", [1, -inf], {}),
+        ("cross-entropy-from-logit", "y = 1, z = +∞: the limit is 0, but (1 − y)·z = 0·∞ is NaN in "
+                                     "every language", [1, inf], every(val(nan, "zero-times-infinity"))),
+        ("cross-entropy-from-logit", "y = 0, z = −∞: the limit is 0, but y·z = 0·(−∞) is NaN",
+         [0, -inf], every(val(nan, "zero-times-infinity"))),
+        ("cross-entropy-from-logit", "z = NaN: NaN", [1, nan], {}),
+    ],
+    "predicted-probability": [
+        ("predicted-probability", "p̂ = σ(2·1 − 1) = σ(1)", [2.0, 1.0, -1.0], {}),
+        ("predicted-probability", "w = 0: p̂ = ½ whatever x", [0.0, 5.0, 0.0], {}),
+        ("predicted-probability", "on the boundary wx + b = 0: p̂ = ½", [1.0, 2.0, -2.0], {}),
+        ("predicted-probability", "σ(−5)", [-2.0, 3.0, 1.0], {}),
+        ("predicted-probability", "exact inputs: wx + b = 7 stays exact until e^x", [2, 3, 1], {}),
+        ("predicted-probability", "0.1·0.2 + 0.3 rounds before σ sees it", [0.1, 0.2, 0.3], {}),
+        ("predicted-probability", "far on the positive side: 1.0", [1.0, 1000.0, 0.0], {}),
+        ("predicted-probability", "far on the negative side: σ(−800) ≈ 3.6·10⁻³⁴⁸ rounds to 0.0 (Guile); "
+                                  "Python's e^800 overflows", [1.0, -800.0, 0.0], PY_OVERFLOW),
+        ("predicted-probability", "w·x overflows to +∞ (float multiplication does not raise): 1.0",
+         [1e200, 1e200, 0.0], {}),
+        ("predicted-probability", "w·x overflows to −∞: math.exp(inf) is inf, so 0.0 everywhere",
+         [-1e200, 1e200, 0.0], {}),
+        ("predicted-probability", "w = +∞, x = 1: 1.0", [inf, 1.0, 0.0], {}),
+        ("predicted-probability", "w = +∞, x = 0: the limit is σ(0) = ½, but ∞·0 is NaN in every language",
+         [inf, 0.0, 0.0], every(val(nan, "zero-times-infinity"))),
+        ("predicted-probability", "NaN weight: NaN", [nan, 1.0, 0.0], {}),
+    ],
+    "classify": [
+        ("classify", "p̂ = σ(1) ≥ ½: class 1", [2.0, 1.0, -1.0], {}),
+        ("classify", "p̂ = σ(−1) < ½: class 0", [2.0, 0.0, -1.0], {}),
+        ("classify", "exactly on the boundary p̂ = ½: class 1", [1.0, 0.0, 0.0], {}),
+        ("classify", "x = −0.0: wx + b = 0.0, class 1", [1.0, -0.0, 0.0], {}),
+        ("classify", "exact inputs on the boundary", [1, 0, 0], {}),
+        ("classify", "wx + b = −1: class 0", [-3.0, 2.0, 5.0], {}),
+        ("classify", "wx + b = 1: class 1", [3.0, 2.0, -5.0], {}),
+        ("classify", "just left of the boundary, far enough that p̂ < ½ survives rounding: class 0",
+         [1.0, -1e-15, 0.0], {}),
+        ("classify", "just left of the boundary, too close: σ(−10⁻¹⁷) rounds to exactly ½, so every "
+                     "language says class 1 where the mathematics says 0",
+         [1.0, -1e-17, 0.0], every(val(1, "rounding-at-the-boundary"))),
+        ("classify", "saturated: class 1", [1.0, 40.0, 0.0], {}),
+        ("classify", "far positive: class 1", [1.0, 1000.0, 0.0], {}),
+        ("classify", "far negative: Python's e^1000 overflows; Guile gives class 0",
+         [1.0, -1000.0, 0.0], PY_OVERFLOW),
+        ("classify", "w = +∞: class 1", [inf, 1.0, 0.0], {}),
+        ("classify", "w = −∞: p̂ = 0.0, class 0", [-inf, 1.0, 0.0], {}),
+        ("classify", "a NaN score has no class, but NaN ≥ ½ is false, so every language says 0",
+         [nan, 1.0, 0.0], every(val(0, "nan-comparisons"))),
+    ],
+    "decision-boundary": [
+        ("decision-boundary", "2x − 1 = 0 at x = ½", [2.0, -1.0], {}),
+        ("decision-boundary", "−4x + 2 = 0 at x = ½", [-4.0, 2.0], {}),
+        ("decision-boundary", "3x + 1 = 0 at x = −⅓ (rounded)", [3.0, 1.0], {}),
+        ("decision-boundary", "b = 0.0: the boundary is −0.0 / 1.0 = −0.0", [1.0, 0.0], {}),
+        ("decision-boundary", "a mixed exact b: −1 / 2.0 = −0.5", [2.0, 1], {}),
+        ("decision-boundary", "exact w and b: Python's / gives the float −0.5; Scheme keeps the exact "
+                              "rational −1/2", [2, 1],
+         {SCHEME: val(Fraction(-1, 2), "exact-rationals")}),
+        ("decision-boundary", "exact w and b: −1/3 stays exact in Scheme", [3, 1],
+         {SCHEME: val(Fraction(-1, 3), "exact-rationals")}),
+        ("decision-boundary", "subnormal w and b: the ratio is 1", [5e-324, -5e-324], {}),
+        ("decision-boundary", "the ratio overflows: −10¹⁰ / 10⁻³⁰⁰ rounds to −inf in every language",
+         [1e-300, 1e10], {}),
+        ("decision-boundary", "w = +∞: the boundary tends to 0 (−0.0)", [inf, 1.0], {}),
+        ("decision-boundary", "b = NaN", [1.0, nan], {}),
+        ("decision-boundary", "w = 0.0: no boundary at all. Python raises ZeroDivisionError; "
+                              "Guile's −1.0/0.0 is −inf.0", [0.0, 1.0],
+         {**PY_DIV0, SCHEME: val(-inf, "division-by-zero")}),
+        ("decision-boundary", "w = −0.0: Python raises ZeroDivisionError; Guile's −1.0/−0.0 is +inf.0",
+         [-0.0, 1.0], {**PY_DIV0, SCHEME: val(inf, "division-by-zero")}),
+        ("decision-boundary", "w = b = 0.0: Python raises ZeroDivisionError; Guile's −0.0/0.0 is +nan.0",
+         [0.0, 0.0], {**PY_DIV0, SCHEME: val(nan, "division-by-zero")}),
+        ("decision-boundary", "exact w = 0: Python raises ZeroDivisionError; Guile's exact (/ −1 0) "
+                              "raises numerical-overflow", [0, 1],
+         {**PY_DIV0, SCHEME: err("numerical-overflow", "division-by-zero")}),
+    ],
+    "gradient": [
+        ("gradient", "w = b = 0, x = 2, y = 1: p̂ = ½, so (−1, −½)", [0.0, 0.0, 2.0, 1], {}),
+        ("gradient", "the same point with y = 0: (1, ½)", [0.0, 0.0, 2.0, 0], {}),
+        ("gradient", "exact inputs: p̂ = σ(0) is the float 0.5", [0, 0, 2, 1], {}),
+        ("gradient", "x = 0: ∂L/∂w = (p̂ − y)·0.0 = −0.0", [0.0, 0.0, 0.0, 1], {}),
+        ("gradient", "on the boundary with b: σ(0) − 1 = −½", [2.0, -1.0, 0.5, 1], {}),
+        ("gradient", "right and fairly confident: p̂ = σ(3), y = 1", [1.0, 0.0, 3.0, 1], {}),
+        ("gradient", "confident and wrong pushes hard: p̂ = σ(3), y = 0", [1.0, 0.0, 3.0, 0], {}),
+        ("gradient", "both weights move by p̂ − y: σ(1) − 1", [0.5, 0.5, 1.0, 1], {}),
+        ("gradient", "a soft label y = 0.3", [-1.0, 0.0, 2.0, 0.3], {}),
+        ("gradient", "saturated and right: p̂ = σ(40) rounds to 1.0, so p̂ − y = 0.0 where the true "
+                     "value is −4.2·10⁻¹⁸", [1.0, 0.0, 40.0, 1], {}),
+        ("gradient", "far on the negative side, y = 0: Python's e^1000 overflows; Guile's p̂ = 0.0 gives "
+                     "(−0.0, 0.0)", [1.0, 0.0, -1000.0, 0], PY_OVERFLOW),
+        ("gradient", "x = +∞, y = 1: the limit is (0, 0), but (p̂ − y)·x = 0.0·∞ is NaN",
+         [1.0, 0.0, inf, 1], every(val([nan, 0.0], "zero-times-infinity"))),
+        ("gradient", "NaN weight: (NaN, NaN)", [nan, 0.0, 1.0, 1], {}),
+    ],
+}
+
+
+def ulp_bound(prop: str, args: list, exact) -> tuple[float, str | None]:
+    """Return (max_ulp, ulp_note) for one case, from error analysis, never from a run.
+
+    cross-entropy, y = 0 and p < ½: 1 − p is rounded (half an ulp of 1, absolute),
+    and log passes that on unchanged in absolute terms, so the error in ULPs of
+    the loss L is up to 2 + 2⁻⁵³ / ulp(L).
+    gradient: p̂ carries up to 2 ulp(p̂) of error (σ's bound), and r = p̂ − y
+    inherits it absolutely: up to 4 + 2·ulp(p̂) / ulp(r) in ULPs of r.
+    """
+    default = MAX_ULP[prop]
+    with mpmath.workprec(256):
+        if prop == "cross-entropy" and args[0] == 0 and isinstance(args[1], float) and 0 < args[1] < 0.5:
+            bound = 2 + mpmath.ldexp(1, -53) / ulp_of(exact)
+            return float(mpmath.ceil(bound)), "one-minus-p"
+        if prop == "gradient" and all(isinstance(a, (int, float)) and math.isfinite(a) for a in args):
+            w, b, x, y = (mpmath.mpf(a) for a in args)
+            p = 1 / (1 + mpmath.exp(-(w * x + b)))
+            r = p - y
+            if r != 0 and y != 0:
+                bound = 4 + 2 * ulp_of(p) / ulp_of(r)
+                if bound > default:
+                    return float(mpmath.ceil(bound)), "p-minus-y"
+    return default, None
+
+
+def case_record(prop, description, args, outcomes) -> dict:
+    fn = registry.function(prop)
+    inputs = {name: _input(a) for name, a in zip(fn.params, args)}
+    key = json.dumps([prop, list(inputs.values())])
+    exact = oracle.value(prop, args)
+    record = {"uuid": str(uuid.uuid5(NAMESPACE, key)), "description": description, "property": prop,
+              "input": inputs, "expected": oracle.text(exact)}
+    bound, note = ulp_bound(prop, args, exact)
+    if note:
+        record["max_ulp"], record["ulp_note"] = bound, note
+    if outcomes:
+        record["outcomes"] = outcomes
+    return record
+
+
+def _input(a):
+    """Integers stay JSON integers (exact); everything else is its V text."""
+    return a if isinstance(a, int) and abs(a) < 2 ** 53 else format_value(a)
+
+
+def main():
+    by_note = defaultdict(list)
+    for concept in registry.concepts():
+        cases = [case_record(*c) for f in concept.functions for c in CASES[f.name]]
+        for c in cases:
+            for note in {o["note"] for o in c.get("outcomes", {}).values()} | {c.get("ulp_note")} - {None}:
+                by_note[note].append(c["uuid"])
+        data = {"concept": concept.stem,
+                "comment": "Generated by tools/make_cases.py: expected values from mpmath (256 bits).",
+                "max_ulp": {f.name: MAX_ULP[f.name] for f in concept.functions},
+                "cases": cases}
+        path = ROOT / "tests" / "cases" / f"{concept.stem}.json"
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"{path.relative_to(ROOT)}: {len(cases)} cases")
+    notes_path = ROOT / "notes.toml"
+    text = notes_path.read_text(encoding="utf-8")
+    for note, uuids in by_note.items():
+        pattern = re.compile(rf'(id = "{re.escape(note)}"\n(?:(?!\[\[note\]\]).*\n)*?)cases = \[.*?\]', re.S)
+        listing = "cases = [\n" + "".join(f'  "{u}",\n' for u in sorted(set(uuids))) + "]"
+        text, n = pattern.subn(lambda m: m.group(1) + listing, text)
+        if n != 1:
+            sys.exit(f"notes.toml: note {note!r} needs exactly one `cases = [...]` line (found {n})")
+    notes_path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Canonical cases (tests/cases/<stem>.json) and how one case is judged.
+
+A case: uuid, description, property (Scheme spelling), input (named, in the
+function's parameter order), expected (the exact value, from mpmath), an
+optional max_ulp (with the ulp_note that explains a large one), and optional
+per-language outcomes, each citing the note that explains it.
+
+Judging a case in one language:
+  * a language with a documented outcome must give exactly that outcome;
+  * every other language must be identical to each of the others, and lie
+    within max_ulp of the exact value.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import registry
+from .compare import identical, within
+from .languages import family
+from .values import Error, describe, parse_value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A documented per-language outcome: a value or an error kind, and its note."""
+    note: str
+    value: object = None
+    error: str | None = None
+
+    def matches(self, outcome) -> bool:
+        if self.error is not None:
+            return isinstance(outcome, Error) and not outcome.runner and outcome.kind == self.error
+        return identical(outcome, self.value)
+
+    def __str__(self):
+        return f"error {self.error}" if self.error else describe(self.value)
+
+
+@dataclass(frozen=True)
+class Case:
+    uuid: str
+    description: str
+    property: str
+    input: dict
+    expected: object          # text, or list of texts
+    max_ulp: float
+    ulp_note: str | None
+    outcomes: dict = field(default_factory=dict)   # language or family -> Outcome
+    reimplements: str | None = None
+
+    @property
+    def args(self) -> list:
+        return [parse_value(self.input[p]) for p in registry.function(self.property).params]
+
+    @property
+    def short(self) -> str:
+        return self.uuid[:8]
+
+    def outcome_for(self, language: str) -> Outcome | None:
+        return self.outcomes.get(language) or self.outcomes.get(family(language))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One case in one language: status is identical, documented or FAIL."""
+    status: str
+    detail: str = ""
+    note: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "FAIL"
+
+
+class BadCase(ValueError):
+    pass
+
+
+def _case(raw: dict, defaults: dict, where: str) -> Case:
+    try:
+        fn = registry.function(raw["property"])
+        if set(raw["input"]) != set(fn.params):
+            raise BadCase(f"input names {sorted(raw['input'])}, but {fn.name} takes {list(fn.params)}")
+        outcomes = {}
+        for lang, spec in raw.get("outcomes", {}).items():
+            if "note" not in spec:
+                raise BadCase(f"the {lang} outcome cites no note")
+            outcomes[lang] = Outcome(spec["note"], parse_value(spec["value"]) if "value" in spec else None,
+                                     spec.get("error"))
+        case = Case(raw["uuid"], raw["description"], fn.name, dict(raw["input"]), raw["expected"],
+                    raw.get("max_ulp", defaults[fn.name]), raw.get("ulp_note"), outcomes,
+                    raw.get("reimplements"))
+        case.args  # every input must parse
+        return case
+    except (KeyError, ValueError, registry.UnknownFunction) as e:
+        raise BadCase(f"{where}: case {raw.get('uuid', '?')}: {type(e).__name__}: {e}") from None
+
+
+@cache
+def load() -> dict[str, list[Case]]:
+    """Return the cases of every concept, by stem, in concept order."""
+    out = {}
+    for concept in registry.concepts():
+        path = registry.root() / "tests" / "cases" / f"{concept.stem}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out[concept.stem] = [_case(raw, data["max_ulp"], path.name) for raw in data["cases"]]
+    return out
+
+
+def all_cases() -> list[Case]:
+    return [c for cases in load().values() for c in cases]
+
+
+def judge(case: Case, outcomes: dict) -> dict[str, Judgement]:
+    """Return a Judgement per language for one case's outcomes."""
+    plain = [lang for lang in outcomes if case.outcome_for(lang) is None]
+    verdicts = {}
+    for lang, got in outcomes.items():
+        documented = case.outcome_for(lang)
+        if documented is not None:
+            verdicts[lang] = (Judgement("documented", f"{describe(got)} (note: {documented.note})",
+                                        documented.note)
+                              if documented.matches(got) else
+                              Judgement("FAIL", f"got {describe(got)}, but the case documents "
+                                                f"{documented} (note: {documented.note})"))
+            continue
+        others = [o for o in plain if o != lang and not identical(got, outcomes[o])]
+        if others:
+            parts = "; ".join(f"{o} gave {describe(outcomes[o])}" for o in others)
+            verdicts[lang] = Judgement("FAIL", f"got {describe(got)}, but {parts}")
+            continue
+        ok, err = within(got, case.expected, case.max_ulp)
+        verdicts[lang] = (Judgement("identical", f"{describe(got)}, {err} ULP from exact") if ok else
+                          Judgement("FAIL", f"got {describe(got)}, {err} ULP from the exact "
+                                            f"{case.expected} (allowed: {case.max_ulp:g})"))
+    return verdicts

@@ -1,0 +1,204 @@
+"""The command line: `triglot check` and `triglot call` (DESIGN.md's contract).
+
+Exit codes: 0 identical or documented; 1 an unexplained difference or a
+failed case; 2 bad input (unknown function, an argument that is not data);
+3 a language could not be run (for example Guile is not installed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import check, registry
+from .cases import BadCase
+from .languages import Languages
+from .scheme import SchemeUnavailable
+from .values import BadValue, check_data, describe, format_outcome, format_value, parse_argument
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- call
+
+def _parse_call(function: str, args: list) -> tuple[str, list]:
+    fn = registry.function(function)
+    if len(args) != len(fn.params):
+        raise UsageError(f"{fn.name} takes {len(fn.params)} argument(s) ({' '.join(fn.params)}), "
+                         f"got {len(args)}")
+    return fn.name, args
+
+
+def _call_record(name, args, outcomes) -> dict:
+    v = check.verdict(name, outcomes)
+    return {"function": name, "args": [format_value(a) for a in args],
+            "results": {lang: format_outcome(o) for lang, o in outcomes.items()},
+            "identical": v.identical, "verdict": v.status, "notes": [n.id for n in v.notes]}
+
+
+def _print_call(record: dict, notes) -> None:
+    print(f"({record['function']} {' '.join(json.dumps(a) if isinstance(a, list) else a for a in record['args'])})")
+    width = max(map(len, record["results"]))
+    for lang, r in record["results"].items():
+        text = r.get("error") and f"error {r['error']}" or (
+            json.dumps(r["value"]) if isinstance(r["value"], list) else r["value"])
+        print(f"  {lang:<{width}}  {text}")
+    if record["verdict"] == "identical":
+        print("verdict: identical in every language")
+    elif record["verdict"] == "documented":
+        print("verdict: the languages differ, as documented:")
+        for n in notes:
+            print(f"  [{n.id}] {n.title}")
+            print("    " + n.text.split("\n\n")[0].replace("\n", "\n    "))
+    else:
+        print("verdict: DIFFERENT, and no translation note explains it")
+
+
+def cmd_call(opts) -> int:
+    if opts.batch:
+        return _call_batch(opts)
+    if not opts.function:
+        raise UsageError("name a function (or give --batch FILE); functions: " + ", ".join(registry.functions()))
+    name, args = _parse_call(opts.function, [parse_argument(a) for a in opts.args])
+    with Languages() as langs:
+        outcomes = langs.call(name, args)
+    record = _call_record(name, args, outcomes)
+    if opts.json:
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        _print_call(record, check.verdict(name, outcomes).notes)
+    return 0 if record["verdict"] != "different" else 1
+
+
+def _call_batch(opts) -> int:
+    """JSON Lines in, JSON Lines out, same order; a bad line gets an "error" record."""
+    stream = sys.stdin if opts.batch == "-" else open(opts.batch, encoding="utf-8")
+    with stream:
+        lines = [(n, line) for n, line in enumerate(stream, 1) if line.strip()]
+    parsed, problems = [], {}
+    for n, line in lines:
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("args"), list):
+                raise UsageError('each line must be {"function": NAME, "args": [...]}')
+            parsed.append(_parse_call(str(item.get("function")), check_data(item["args"], f"line {n}")))
+        except (ValueError, UsageError, registry.UnknownFunction) as e:
+            problems[len(parsed) + len(problems)] = f"line {n}: {e}"
+    with Languages() as langs:
+        outcomes = iter(langs.call_many(parsed))
+    worst = 0
+    calls = iter(parsed)
+    for k in range(len(lines)):
+        if k in problems:
+            record, worst = {"error": problems[k]}, 2
+        else:
+            name, args = next(calls)
+            record = _call_record(name, args, next(outcomes))
+            worst = max(worst, 1 if record["verdict"] == "different" else 0)
+        print(json.dumps(record, ensure_ascii=False) if opts.json else _batch_line(record))
+    return worst
+
+
+def _batch_line(record: dict) -> str:
+    if "error" in record:
+        return f"bad input: {record['error']}"
+    results = "  ".join(f"{lang}={describe_r(r)}" for lang, r in record["results"].items())
+    return f"({record['function']} {' '.join(map(str, record['args']))})  {results}  → {record['verdict']}"
+
+
+def describe_r(r: dict) -> str:
+    return f"error {r['error']}" if "error" in r else json.dumps(r["value"]) if isinstance(r["value"], list) else r["value"]
+
+
+# ---------------------------------------------------------------- check
+
+def cmd_check(opts) -> int:
+    print("triglot check: running every canonical case in every language…", file=sys.stderr)
+    with Languages() as langs:
+        results = check.run_cases(langs)
+        names = langs.names
+    rows = check.summary(results, names)
+    failures = [(r, lang, j) for r in results for lang, j in r.judgements.items() if not j.ok]
+    if opts.json:
+        print(json.dumps({"languages": names, "concepts": rows,
+                          "failures": [{"uuid": r.case.uuid, "property": r.case.property, "language": lang,
+                                        "detail": j.detail} for r, lang, j in failures],
+                          "ok": not failures}, ensure_ascii=False))
+        return 1 if failures else 0
+    print(f"{'concept':<14} {'language':<13} {'cases':>5} {'identical':>9} {'documented':>10} {'failed':>6}")
+    for row in rows:
+        notes = ", ".join(f"{k}×{v}" for k, v in row["notes"].items())
+        print(f"{row['concept']:<14} {row['language']:<13} {row['cases']:>5} {row['identical']:>9} "
+              f"{row['documented']:>10} {row['failed']:>6}" + (f"   {notes}" if notes else ""))
+    for r, lang, j in failures:
+        print(f"FAIL {r.case.property}[{lang}-{r.case.short}] {r.case.description}: {j.detail}")
+    total = sum(len(r.judgements) for r in results)
+    documented = sum(j.status == "documented" for r in results for j in r.judgements.values())
+    print(f"{len(results)} cases × {len(names)} languages = {total} checks: "
+          f"{total - documented - len(failures)} identical, {documented} documented differences, "
+          f"{len(failures)} unexplained")
+    return 1 if failures else 0
+
+
+# ---------------------------------------------------------------- main
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="triglot", description=(
+        "The mathematics of machine learning in Scheme, Python and Hy, proven identical "
+        "bit for bit. Languages: python, hy, scheme/guile."))
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="run every canonical case in every language; exit 1 on an "
+                                     "unexplained difference")
+    c.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    c.set_defaults(run=cmd_check)
+    k = sub.add_parser("call", help="call one function in every language and compare",
+                       description="Call FUNCTION in every language and give each result and the verdict. "
+                                   "Arguments are numbers, booleans or lists, written as JSON or Python "
+                                   "literals (0.5, -1000, -0.0, 1e-320, [1, 2.0]); also inf, -inf, nan "
+                                   "and exact ratios such as 1/2. Integers are exact, as in Scheme.",
+                       epilog="Batch: --batch FILE (or - for stdin) reads JSON Lines "
+                              '{"function": "sigmoid", "args": [0.5]} and prints one result per line, '
+                              "in order.")
+    k.add_argument("function", nargs="?", help="function name, Scheme or Python spelling")
+    k.add_argument("args", nargs="*", help="arguments (data only)")
+    k.add_argument("--json", action="store_true", help="print one JSON object (per line with --batch)")
+    k.add_argument("--batch", metavar="FILE", help="JSON Lines of calls (- for stdin)")
+    k.set_defaults(run=cmd_call)
+    return p
+
+
+def _call_argv(argv: list[str]) -> list[str]:
+    """Return `call`'s argv with its flags first and every other word after `--`,
+    so that negative numbers (-1000, -1e-5, -inf) are arguments, not options."""
+    flags, rest, words = [], [], iter(argv)
+    for a in words:
+        if a in ("--json", "-h", "--help") or a.startswith("--batch="):
+            flags.append(a)
+        elif a == "--batch":
+            flags += [a, next(words, "")]
+        elif a == "--":
+            rest += list(words)
+        else:
+            rest.append(a)
+    return [*flags, "--", *rest]
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["call"]:
+        argv = ["call", *_call_argv(argv[1:])]
+    opts = parser().parse_args(argv)
+    try:
+        return opts.run(opts)
+    except (UsageError, BadValue, registry.UnknownFunction, BadCase, OSError, TypeError) as e:
+        print(f"triglot: {e}", file=sys.stderr)
+        return 2
+    except SchemeUnavailable as e:
+        print(f"triglot: {e}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
