@@ -9,5 +9,5 @@
 
 (defn nats-to-bits [h]
   "h nats in bits: h / ln 2 (Shannon's base-2 unit).
-  (nats-to-bits (surprise 0.5)) ; => 1.0"
+  (nats-to-bits 0.6931471805599453) ; => 1.0"
   (/ h (math.log 2)))

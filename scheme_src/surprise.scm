@@ -6,6 +6,6 @@
   (- (log p)))
 
 ;;> h nats in bits: h / ln 2 (Shannon's base-2 unit).
-;;> (nats-to-bits (surprise 0.5)) ⇒ 1.0
+;;> (nats-to-bits 0.6931471805599453) ⇒ 1.0
 (define (nats-to-bits h)
   (/ h (log 2)))

@@ -324,13 +324,9 @@ def ulp_bound(prop: str, args: list, exact) -> tuple[float, str | None]:
             bound = 2 + mpmath.ldexp(1, -53) / ulp_of(exact)
             return float(mpmath.ceil(bound)), "one-minus-p"
         if prop == "gradient" and all(isinstance(a, (int, float)) and math.isfinite(a) for a in args):
-            w, b, x, y = (mpmath.mpf(a) for a in args)
-            p = 1 / (1 + mpmath.exp(-(w * x + b)))
-            r = p - y
-            if r != 0 and y != 0:
-                bound = 4 + 2 * ulp_of(p) / ulp_of(r)
-                if bound > default:
-                    return float(mpmath.ceil(bound)), "p-minus-y"
+            bound = oracle.gradient_ulp_bound(*args, default=default)
+            if bound > default:
+                return bound, "p-minus-y"
     return default, None
 
 
@@ -369,15 +365,24 @@ def main():
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"{path.relative_to(ROOT)}: {len(cases)} cases")
     notes_path = ROOT / "notes.toml"
-    text = notes_path.read_text(encoding="utf-8")
-    for note, uuids in by_note.items():
-        pattern = re.compile(rf'(id = "{re.escape(note)}"\n(?:(?!\[\[note\]\]).*\n)*?)cases = \[.*?\]', re.S)
-        listing = "cases = [\n" + "".join(f'  "{u}",\n' for u in sorted(set(uuids))) + "]"
-        text, n = pattern.subn(lambda m: m.group(1) + listing, text)
-        if n != 1:
-            sys.exit(f"notes.toml: note {note!r} needs exactly one `cases = [...]` line (found {n})")
-    notes_path.write_text(text, encoding="utf-8")
+    notes_path.write_text(fill_note_cases(notes_path.read_text(encoding="utf-8"), by_note), encoding="utf-8")
 
+
+def fill_note_cases(text: str, by_note: dict) -> str:
+    """Return notes.toml with each note's `cases = [...]` listing the cases that cite it."""
+    out, note, skipping = [], None, False
+    for line in text.splitlines():
+        if skipping:
+            skipping = not line.startswith("]")
+            continue
+        if m := re.match(r'id = "(.+)"', line):
+            note = m.group(1)
+        if line.startswith("cases = ["):
+            skipping = not line.rstrip().endswith("]")
+            out += ["cases = ["] + [f'  "{u}",' for u in sorted(set(by_note.get(note, [])))] + ["]"]
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 if __name__ == "__main__":
     main()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from fractions import Fraction
 
 from . import check, registry
 from .cases import BadCase
 from .languages import Languages
 from .scheme import SchemeUnavailable
-from .values import BadValue, check_data, describe, format_outcome, format_value, parse_argument
+from .values import BadValue, check_data, format_outcome, format_value, parse_argument, to_scheme
 
 
 class UsageError(Exception):
@@ -38,13 +40,21 @@ def _call_record(name, args, outcomes) -> dict:
             "identical": v.identical, "verdict": v.status, "notes": [n.id for n in v.notes]}
 
 
-def _print_call(record: dict, notes) -> None:
-    print(f"({record['function']} {' '.join(json.dumps(a) if isinstance(a, list) else a for a in record['args'])})")
+def _python_literal(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(map(_python_literal, v)) + "]"
+    if isinstance(v, float) and not math.isfinite(v):
+        return "math.nan" if v != v else "math.inf" if v > 0 else "-math.inf"
+    return repr(v) if not isinstance(v, Fraction) else f"Fraction({v.numerator}, {v.denominator})"
+
+
+def _print_call(name: str, args: list, record: dict, notes) -> None:
+    fn = registry.function(name)
+    print(f"({name} {' '.join(map(to_scheme, args))})    "
+          f"{fn.python_name}({', '.join(map(_python_literal, args))})")
     width = max(map(len, record["results"]))
     for lang, r in record["results"].items():
-        text = r.get("error") and f"error {r['error']}" or (
-            json.dumps(r["value"]) if isinstance(r["value"], list) else r["value"])
-        print(f"  {lang:<{width}}  {text}")
+        print(f"  {lang:<{width}}  {_result_text(r)}")
     if record["verdict"] == "identical":
         print("verdict: identical in every language")
     elif record["verdict"] == "documented":
@@ -68,7 +78,7 @@ def cmd_call(opts) -> int:
     if opts.json:
         print(json.dumps(record, ensure_ascii=False))
     else:
-        _print_call(record, check.verdict(name, outcomes).notes)
+        _print_call(name, args, record, check.verdict(name, outcomes).notes)
     return 0 if record["verdict"] != "different" else 1
 
 
@@ -104,12 +114,15 @@ def _call_batch(opts) -> int:
 def _batch_line(record: dict) -> str:
     if "error" in record:
         return f"bad input: {record['error']}"
-    results = "  ".join(f"{lang}={describe_r(r)}" for lang, r in record["results"].items())
+    results = "  ".join(f"{lang}={_result_text(r)}" for lang, r in record["results"].items())
     return f"({record['function']} {' '.join(map(str, record['args']))})  {results}  → {record['verdict']}"
 
 
-def describe_r(r: dict) -> str:
-    return f"error {r['error']}" if "error" in r else json.dumps(r["value"]) if isinstance(r["value"], list) else r["value"]
+def _result_text(r: dict) -> str:
+    """Return one language's R (of the JSON contract) as text for people."""
+    if "error" in r:
+        return f"error {r['error']}"
+    return json.dumps(r["value"]) if isinstance(r["value"], list) else r["value"]
 
 
 # ---------------------------------------------------------------- check

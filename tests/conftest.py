@@ -1,0 +1,26 @@
+"""Shared fixtures: the languages, opened once, and every case run once."""
+import shutil
+
+import pytest
+
+from triglot import check
+from triglot.languages import Languages
+from triglot.scheme import GUILE
+
+
+def pytest_sessionstart(session):
+    """No language is ever skipped: without Guile the suite stops, saying how to install it."""
+    if shutil.which("guile") is None:
+        pytest.exit(f"triglot: the scheme/guile language cannot run. {GUILE.install}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def languages():
+    with Languages() as langs:
+        yield langs
+
+
+@pytest.fixture(scope="session")
+def case_results(languages):
+    """Every canonical case in every language, in one batch per language, by uuid."""
+    return {r.case.uuid: r for r in check.run_cases(languages)}

@@ -1,0 +1,104 @@
+"""The case files and the translation notes are consistent data.
+
+Expected values come from the mathematics: each is recomputed here with
+mpmath and must match the stored text.  Notes and cases cite each other.
+"""
+import json
+import uuid
+from collections import Counter
+
+import pytest
+
+from triglot import cases, notes, oracle, registry
+
+ALL = cases.all_cases()
+
+
+def test_every_function_has_at_least_twelve_cases():
+    counts = Counter(c.property for c in ALL)
+    short = {f: counts[f] for f in registry.functions() if counts[f] < 12}
+    assert not short, f"functions with fewer than 12 cases: {short}"
+
+
+def test_uuids_are_unique_and_well_formed():
+    ids = [c.uuid for c in ALL]
+    assert len(ids) == len(set(ids))
+    assert len({i[:8] for i in ids}) == len(ids), "test ids use the first 8 digits: they must differ"
+    for i in ids:
+        assert str(uuid.UUID(i)) == i
+
+
+def test_reimplemented_cases_name_a_case_that_is_gone():
+    ids = {c.uuid for c in ALL}
+    for c in ALL:
+        if c.reimplements:
+            assert c.reimplements not in ids, f"{c.uuid} reimplements {c.reimplements}, which is still live"
+
+
+@pytest.mark.parametrize("case", ALL, ids=lambda c: f"{c.property}-{c.short}")
+def test_expected_value_is_the_mathematics(case):
+    """The stored `expected` is what mpmath (256 bits) says, to the stored 40 digits."""
+    assert oracle.expected(case.property, case.args) == case.expected
+
+
+def test_case_files_hold_only_their_concepts_functions():
+    for concept in registry.concepts():
+        data = json.loads((registry.root() / "tests" / "cases" / f"{concept.stem}.json").read_text())
+        assert data["concept"] == concept.stem
+        names = {f.name for f in concept.functions}
+        assert {c["property"] for c in data["cases"]} == names
+        assert set(data["max_ulp"]) == names
+
+
+def test_a_large_ulp_bound_is_explained_by_a_note():
+    for c in ALL:
+        default = json.loads((registry.root() / "tests" / "cases" /
+                              f"{registry.function(c.property).stem}.json").read_text())["max_ulp"][c.property]
+        if c.max_ulp > default:
+            assert c.ulp_note in notes.notes(), f"{c.uuid}: max_ulp {c.max_ulp} without a note"
+
+
+def test_every_cited_note_exists_and_lists_the_case():
+    for c in ALL:
+        cited = {o.note for o in c.outcomes.values()} | ({c.ulp_note} if c.ulp_note else set())
+        for note_id in cited:
+            assert note_id in notes.notes(), f"{c.uuid} cites unknown note {note_id!r}"
+            assert c.uuid in notes.notes()[note_id].cases, f"note {note_id} does not list case {c.uuid}"
+
+
+def test_every_note_names_cases_that_cite_it():
+    by_id = {c.uuid: c for c in ALL}
+    for note in notes.notes().values():
+        assert note.cases, f"note {note.id} names no case that demonstrates it"
+        for u in note.cases:
+            assert u in by_id, f"note {note.id} lists unknown case {u}"
+            c = by_id[u]
+            assert note.id in {o.note for o in c.outcomes.values()} | {c.ulp_note}
+
+
+def test_documented_outcomes_name_real_languages():
+    for c in ALL:
+        assert set(c.outcomes) <= {"python", "hy", "scheme", "scheme/guile"}, c.uuid
+
+
+def test_difference_notes_explain_their_cases_outcomes(case_results):
+    """A note with a `when` pattern must match the real outcomes of the cases where it is
+    cited for a language difference, so that `triglot call` finds it too."""
+    for note in notes.notes().values():
+        if not note.when:
+            continue
+        for u in note.cases:
+            r = case_results[u]
+            assert note.explains(r.case.property, r.outcomes), (
+                f"note {note.id} does not match case {u} ({r.case.description}): {r.outcomes}")
+
+
+def test_notes_without_a_pattern_are_about_the_mathematics(case_results):
+    """Notes with no `when` explain where every language agrees but the formula is off;
+    the languages without a documented outcome must agree for those cases."""
+    for note in notes.notes().values():
+        if note.when:
+            continue
+        for u in note.cases:
+            r = case_results[u]
+            assert all(j.ok for j in r.judgements.values()), r.judgements

@@ -1,0 +1,32 @@
+"""Property tests: doubles from the whole range, every function, every language,
+called the way users call them (Languages.call_many, as `triglot call --batch`).
+Each call must be identical in every language, or a difference that a
+translation note explains (the verdict `triglot call` gives)."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triglot import check, registry
+
+DOUBLES = st.floats()  # every double: ±0.0, subnormals, ±inf, NaN included
+LABELS = st.one_of(st.sampled_from([0, 1]), DOUBLES)
+ARGUMENT = {"y": LABELS}  # labels are also drawn as exact 0 and 1
+
+
+def arguments(fn):
+    return st.tuples(*(ARGUMENT.get(p, DOUBLES) for p in fn.params)).map(list)
+
+
+@pytest.mark.parametrize("name", list(registry.functions()))
+def test_identical_or_documented(languages, name):
+    fn = registry.function(name)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(arguments(fn), min_size=25, max_size=25))
+    def run(batch):
+        results = languages.call_many([(name, args) for args in batch])
+        for args, outcomes in zip(batch, results):
+            v = check.verdict(name, outcomes)
+            assert v.status != "different", f"({name} {args}): unexplained difference {outcomes}"
+
+    run()
