@@ -76,6 +76,8 @@ class SchemeRunner:
 
     max_restarts = 3       # per batch; after that the rest of the batch is not run
     max_line = 1 << 24     # bytes without a newline before the output counts as garbage
+    small_read = 1 << 12   # a read this short in a batch means answers trickle in: wait…
+    gather = 0.0005        # …this long (s) for more before reading again
 
     def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(),
                  timeout: float = 10.0, start_timeout: float = 60.0):
@@ -243,6 +245,11 @@ class SchemeRunner:
                     return outcomes, Error("SchemeCrashed", self._exit_reason() + " while running this call",
                                            runner=True)
                 self._pending += chunk
+                if len(chunk) < self.small_read and \
+                        len(outcomes) + self._pending.count(b"\n") < len(requests):
+                    # The process flushes each answer as it goes: let a few hundred gather
+                    # rather than wake up for every one (the pipe holds thousands).
+                    time.sleep(self.gather)
         return outcomes, None
 
     def _garbled(self, data: bytes | str) -> Error:
