@@ -7,6 +7,7 @@ tolerance is ever used between languages.
 from __future__ import annotations
 
 import struct
+from math import copysign
 from fractions import Fraction
 
 import mpmath
@@ -14,15 +15,13 @@ import mpmath
 from .values import Error
 
 
+_KINDS = {float: "float", bool: "bool", int: "exact", Fraction: "exact", complex: "complex", list: "list",
+          Error: "error"}
+
+
 def kind(o) -> str:
     """Return the kind of an outcome: float, exact, bool, complex, list or error."""
-    if isinstance(o, Error):
-        return "error"
-    if isinstance(o, bool):
-        return "bool"
-    if isinstance(o, (int, Fraction)):
-        return "exact"
-    return {float: "float", complex: "complex", list: "list"}[type(o)]
+    return _KINDS[type(o)]
 
 
 def same_float(a: float, b: float) -> bool:
@@ -34,6 +33,10 @@ def same_float(a: float, b: float) -> bool:
 
 def identical(a, b) -> bool:
     """Return True when two outcomes are identical by the project's rule."""
+    if type(a) is float and type(b) is float:  # the common case, kept fast
+        if a == b:
+            return a != 0.0 or copysign(1.0, a) == copysign(1.0, b)
+        return a != a and b != b
     ka, kb = kind(a), kind(b)
     if ka != kb:
         return False

@@ -1,6 +1,8 @@
 """The languages under comparison, and one call made in all of them."""
 from __future__ import annotations
 
+import threading
+
 from . import registry
 from .inprocess import hy_runner, python_runner
 from .scheme import IMPLEMENTATIONS, SchemeRunner
@@ -24,14 +26,40 @@ class Languages:
 
     def call_many(self, calls) -> list[dict]:
         """Return, per (function, args) call, {language: outcome}: one batch per language."""
+        known = {}
+        canonical = []
         for name, args in calls:
-            fn = registry.function(name)
+            fn = known.get(name) or known.setdefault(name, registry.function(name))
             if len(args) != len(fn.params):
                 raise TypeError(f"{fn.name} takes {len(fn.params)} argument(s) "
                                 f"({' '.join(fn.params)}), got {len(args)}")
-        canonical = [(registry.function(name).name, args) for name, args in calls]
-        per_language = {r.name: r.call_many(canonical) for r in self.runners}
-        return [{lang: per_language[lang][k] for lang in self.names} for k in range(len(calls))]
+            canonical.append((fn.name, args))
+        per_language = self._run_all(canonical)
+        return [dict(zip(self.names, row)) for row in zip(*(per_language[lang] for lang in self.names))]
+
+    def _run_all(self, calls) -> dict:
+        """Return {language: outcomes}.  Out-of-process runners work in threads while the
+        in-process ones run here, so Guile computes while Python and Hy do."""
+        done: dict = {}
+
+        def run(runner):
+            try:
+                done[runner.name] = runner.call_many(calls)
+            except BaseException as e:  # handed to the caller below
+                done[runner.name] = e
+
+        threads = [threading.Thread(target=run, args=(r,)) for r in self.runners if isinstance(r, SchemeRunner)]
+        for t in threads:
+            t.start()
+        for r in self.runners:
+            if not isinstance(r, SchemeRunner):
+                run(r)
+        for t in threads:
+            t.join()
+        for outcome in done.values():
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return done
 
     def call(self, name: str, args: list) -> dict:
         return self.call_many([(name, args)])[0]

@@ -173,14 +173,15 @@ class SchemeRunner:
 
     def call_many(self, calls):
         """Return one outcome per (function name, args) call, in order."""
-        requests = [self._request(name, args) for name, args in calls]
+        for name, args in calls:  # refuse bad calls before anything is sent
+            self._check(name, args)
         results: list = [None] * len(calls)
         todo = list(range(len(calls)))
         restarts = 0
         while todo:
             if self.proc is None:
                 self.start()
-            answered, failure = self._exchange([requests[i] for i in todo])
+            answered, failure = self._exchange([calls[i] for i in todo])
             for i, outcome in zip(todo, answered):
                 results[i] = outcome
             todo = todo[len(answered):]
@@ -196,28 +197,38 @@ class SchemeRunner:
                 break
         return results
 
-    def _request(self, name: str, args: list) -> str:
+    def _check(self, name: str, args: list):
         if name not in self.index:
             raise registry.UnknownFunction(f"{self.name}: unknown function {name!r}")
-        return " ".join([str(self.index[name]), *map(to_scheme, args)])
+        for a in args:
+            if type(a) is not float:
+                to_scheme(a)  # raises BadValue for anything that is not data
 
-    def _exchange(self, requests):
-        """Send requests and read their answers: return (outcomes, failure or None).
+    def _payload(self, calls, first: int):
+        """Yield the request lines as bytes, a block at a time (made as they are sent)."""
+        block = 1024
+        for start in range(0, len(calls), block):
+            yield "".join(f"({first + k} {self.index[name]} {' '.join(map(to_scheme, args))})\n"
+                          for k, (name, args) in enumerate(calls[start:start + block], start)).encode()
+
+    def _exchange(self, calls):
+        """Send calls and read their answers: return (outcomes, failure or None).
 
         Each answer must come within `timeout` seconds of the one before (output
         that is not a whole answer line does not count), or the call times out.
         """
         first = self._next_id
-        self._next_id += len(requests)
-        payload = "".join(f"({first + k} {r})\n" for k, r in enumerate(requests)).encode()
+        self._next_id += len(calls)
+        blocks = self._payload(calls, first)
+        unsent = b""
         out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
-        sent, outcomes = 0, []
+        outcomes = []
         deadline = time.monotonic() + self.timeout
-        while len(outcomes) < len(requests):
+        while len(outcomes) < len(calls):
             if b"\n" in self._pending:
                 *lines, self._pending = self._pending.split(b"\n")
                 for line in lines:
-                    if len(outcomes) == len(requests):
+                    if len(outcomes) == len(calls):
                         return outcomes, self._garbled(line)  # an answer nobody asked for
                     outcome = self._decode(line.decode(errors="replace"), first + len(outcomes))
                     if isinstance(outcome, Error) and outcome.runner:
@@ -227,16 +238,17 @@ class SchemeRunner:
                 continue
             if len(self._pending) > self.max_line:
                 return outcomes, self._garbled(self._pending)
+            if not unsent:
+                unsent = next(blocks, b"")
             left = deadline - time.monotonic()
-            writing = [in_fd] if sent < len(payload) else []
-            ready, writable, _ = select.select([out_fd], writing, [], max(left, 0))
+            ready, writable, _ = select.select([out_fd], [in_fd] if unsent else [], [], max(left, 0))
             if not ready and not writable:
                 return outcomes, Error("SchemeTimeout", f"no answer from {self.name} within "
                                        f"{self.timeout:g} s; the process was killed and restarted",
                                        runner=True)
             if writable:
                 try:
-                    sent += os.write(in_fd, payload[sent:sent + (1 << 16)])
+                    unsent = unsent[os.write(in_fd, unsent[:1 << 16]):]
                 except (BrokenPipeError, BlockingIOError):
                     pass
             if ready:
@@ -246,7 +258,7 @@ class SchemeRunner:
                                            runner=True)
                 self._pending += chunk
                 if len(chunk) < self.small_read and \
-                        len(outcomes) + self._pending.count(b"\n") < len(requests):
+                        len(outcomes) + self._pending.count(b"\n") < len(calls):
                     # The process flushes each answer as it goes: let a few hundred gather
                     # rather than wake up for every one (the pipe holds thousands).
                     time.sleep(self.gather)

@@ -172,6 +172,8 @@ def check_data(tree, where="argument"):
 
 def to_scheme(v) -> str:
     """Return the Scheme datum text of a value (what the Scheme reader reads)."""
+    if type(v) is float and v - v == 0.0:  # finite: Python's repr reads back exactly in Scheme
+        return repr(v)
     if isinstance(v, bool):
         return "#t" if v else "#f"
     if isinstance(v, (int, Fraction)):
