@@ -208,7 +208,7 @@ class SchemeRunner:
         """Yield the request lines as bytes, a block at a time (made as they are sent)."""
         block = 1024
         for start in range(0, len(calls), block):
-            yield "".join(f"({first + k} {self.index[name]} {' '.join(map(to_scheme, args))})\n"
+            yield "".join(f"({' '.join([str(first + k), str(self.index[name]), *map(to_scheme, args)])})\n"
                           for k, (name, args) in enumerate(calls[start:start + block], start)).encode()
 
     def _exchange(self, calls):

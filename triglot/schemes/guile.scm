@@ -102,7 +102,8 @@
   (let ((body (substring line 1 (- (string-length line) 1))))
     (if (string-index body #\()
         (read (open-input-string line))
-        (map token->datum (string-split body #\space)))))
+        (map token->datum (filter (lambda (t) (not (string-null? t)))
+                                  (string-split body #\space))))))
 
 (define (serve procs)
   (let loop ((line (read-line)))
