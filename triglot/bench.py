@@ -1,13 +1,14 @@
 """Benchmark: what a checked call costs, batched and one process per call.
 
-    python -m triglot.bench [--calls N] [--single N] [--spawn N] [--seed S] [--no-suite] [--json]
+    python -m triglot.bench [--calls N] [--single N] [--spawn N] [--seed S] [--accuracy N] [--no-suite] [--json]
 
 Prints figures only; it asserts nothing about speed.  Measured:
   1. the round trip of one call to Guile through SchemeRunner (median, p90);
   2. the checked batch: every call in all three languages plus the comparison,
      with the share spent in each language and in the comparison;
   3. the same checked work with one Guile process per call, side by side;
-  4. the wall time of the test suite (optional).
+  4. the wall time of `make test` (optional);
+  5. the accuracy of the stable forms against mpmath (worst ULP seen).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import os
 import platform
 import random
 import statistics
+import struct
 import subprocess
 import sys
 import time
@@ -25,12 +27,12 @@ from pathlib import Path
 
 import hy
 
-from . import registry
-from .compare import identical
+from . import oracle, registry
+from .compare import identical, ulp_error
 from .inprocess import hy_runner, python_runner
 from .languages import Languages
 from .scheme import GUILE, SchemeRunner
-from .values import Error, from_scheme, to_scheme
+from .values import Error, format_value, from_scheme, to_scheme
 
 # Argument ranges by parameter name (concepts.toml): reasonable, finite results.
 RANGES = {"z": (-30.0, 30.0), "p": (0.001, 0.999), "h": (0.0, 20.0),
@@ -194,16 +196,41 @@ def side_by_side(batch: dict, spawned: dict):
 # ---------------------------------------------------------------- 4. the suite
 
 def suite() -> dict:
-    """Run the pytest suite in a subprocess from the project root and time it."""
-    venv_python = registry.root() / ".venv" / "bin" / "python"
-    python = str(venv_python) if venv_python.exists() else sys.executable
+    """Run `make test` (the README's test command) from the project root and time it."""
     started = time.perf_counter()
-    done = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                          cwd=registry.root(), capture_output=True, text=True)
+    done = subprocess.run(["make", "-s", "test"], cwd=registry.root(), capture_output=True, text=True)
     seconds = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     return {"seconds": seconds, "exit_code": done.returncode,
             "summary": lines[-1].strip("= ") if lines else done.stderr.strip()[-300:]}
+
+
+# ---------------------------------------------------------------- 5. accuracy of the stable forms
+
+def accuracy(n: int, seed: int) -> dict:
+    """Return the worst error in ULPs, against mpmath, of the stable forms over n random
+    doubles (half any bit pattern, half in the region where the formulas switch), all languages."""
+    rng = random.Random(seed)
+
+    def double():
+        if rng.random() < 0.5:
+            while True:
+                x = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+                if math.isfinite(x):
+                    return x
+        return rng.uniform(-50, 50)
+
+    calls = [("stable-sigmoid", [double()]) for _ in range(n)]
+    calls += [("cross-entropy-from-logit", [rng.choice([0, 1, rng.random()]), double()]) for _ in range(n)]
+    worst = {}
+    with Languages() as languages:
+        for (name, args), outcomes in zip(calls, languages.call_many(calls)):
+            want = oracle.expected(name, args)
+            for outcome in outcomes.values():
+                err = float(ulp_error(outcome, want))
+                if err > worst.get(name, {"ulp": -1})["ulp"]:
+                    worst[name] = {"ulp": err, "args": [format_value(a) for a in args]}
+    return {"samples": n, "worst": worst}
 
 
 # ---------------------------------------------------------------- report
@@ -231,7 +258,12 @@ def report(r: dict):
           f"{s['ratio_to_batched']:,.0f}× the batched cost per call")
     if "suite" in r:
         t = r["suite"]
-        print(f"\n4. test suite: {t['seconds']:.2f} s wall, exit code {t['exit_code']}: {t['summary']}")
+        print(f"\n4. make test: {t['seconds']:.2f} s wall, exit code {t['exit_code']}: {t['summary']}")
+    if "accuracy" in r:
+        a = r["accuracy"]
+        print(f"\n5. accuracy against mpmath, {a['samples']} random doubles each, every language")
+        for name, w in a["worst"].items():
+            print(f"   {name:26} worst {w['ulp']:.3f} ULP at ({name} {' '.join(map(str, w['args']))})")
 
 
 def main(argv=None):
@@ -240,7 +272,9 @@ def main(argv=None):
     parser.add_argument("--single", type=int, default=2000, help="single round-trip calls to time (2000)")
     parser.add_argument("--spawn", type=int, default=200, help="calls with one process each (200)")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the argument generator (2024)")
-    parser.add_argument("--no-suite", action="store_true", help="do not time the pytest suite")
+    parser.add_argument("--no-suite", action="store_true", help="do not time `make test`")
+    parser.add_argument("--accuracy", type=int, default=20_000, metavar="N",
+                        help="random doubles per stable form for the accuracy figure (20000; 0: skip)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     opts = parser.parse_args(argv)
 
@@ -253,8 +287,11 @@ def main(argv=None):
     progress(f"process per call: {opts.spawn} calls, one Guile process each")
     result["process_per_call"] = process_per_call(calls[:opts.spawn])
     side_by_side(result["batched"], result["process_per_call"])
+    if opts.accuracy:
+        progress(f"accuracy: {opts.accuracy} random doubles per stable form, against mpmath")
+        result["accuracy"] = accuracy(opts.accuracy, opts.seed)
     if not opts.no_suite:
-        progress("test suite: pytest -q in a subprocess")
+        progress("make test, timed")
         result["suite"] = suite()
 
     if opts.json:
