@@ -322,8 +322,8 @@ def ulp_bound(prop: str, args: list, exact) -> tuple[float, str | None]:
     cross-entropy, y = 0 and p < ½: 1 − p is rounded (half an ulp of 1, absolute),
     and log passes that on unchanged in absolute terms, so the error in ULPs of
     the loss L is up to 2 + 2⁻⁵³ / ulp(L).
-    gradient: p̂ carries up to 2 ulp(p̂) of error (σ's bound), and r = p̂ − y
-    inherits it absolutely: up to 4 + 2·ulp(p̂) / ulp(r) in ULPs of r.
+    gradient: p̂ carries up to 3 ulp(p̂) of error (σ's bound), and r = p̂ − y
+    inherits it absolutely (oracle.gradient_ulp_bound).
     """
     default = MAX_ULP[prop]
     with mpmath.workprec(256):

@@ -51,17 +51,6 @@ def identical(a, b) -> bool:
     return a == b
 
 
-def first_difference(a, b, path=()) -> tuple | None:
-    """Return (path, a_part, b_part) for the first place two outcomes part, or None."""
-    if kind(a) == kind(b) == "list" and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
-            d = first_difference(x, y, path + (i,))
-            if d:
-                return d
-        return None
-    return None if identical(a, b) else (path, a, b)
-
-
 # ---------------------------------------------------------------- against the mathematics
 
 PRECISION = 256  # bits for exact values; plenty beside a 53-bit double

@@ -117,10 +117,10 @@ def expected(name: str, args: list):
 def gradient_ulp_bound(w, b, x, y, default=4):
     """Return the error bound, in ULPs, of the gradient's r = p̂ − y (error analysis).
 
-    Two errors reach r, absolutely: p̂'s own, up to 2 ulp(p̂) (σ's bound), and
+    Two errors reach r, absolutely: p̂'s own, up to 3 ulp(p̂) (σ's bound), and
     the rounding of s = wx + b (two roundings, up to (|wx| + |s|)·2⁻⁵³), which σ
     passes on times its slope p̂(1 − p̂).  So r is within
-    4 + [2·ulp(p̂) + p̂(1 − p̂)(|wx| + |s|)·2⁻⁵³] / ulp(r) ULPs (the "p-minus-y" note).
+    4 + [3·ulp(p̂) + p̂(1 − p̂)(|wx| + |s|)·2⁻⁵³] / ulp(r) ULPs (the "p-minus-y" note).
     """
     from .compare import ulp_of
     with mpmath.workprec(PRECISION):
@@ -130,5 +130,5 @@ def gradient_ulp_bound(w, b, x, y, default=4):
         r = p - y
         if r == 0:
             return default
-        carried = 2 * ulp_of(p) + p * (1 - p) * (abs(w * x) + abs(s)) * mpmath.ldexp(1, -53)
+        carried = 3 * ulp_of(p) + p * (1 - p) * (abs(w * x) + abs(s)) * mpmath.ldexp(1, -53)
         return max(default, float(mpmath.ceil(4 + carried / ulp_of(r))))
