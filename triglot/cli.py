@@ -12,7 +12,7 @@ import math
 import sys
 from fractions import Fraction
 
-from . import check, registry
+from . import check, notes, registry
 from .cases import BadCase
 from .languages import Languages
 from .scheme import SchemeUnavailable
@@ -28,8 +28,8 @@ class UsageError(Exception):
 def _parse_call(function: str, args: list) -> tuple[str, list]:
     fn = registry.function(function)
     if len(args) != len(fn.params):
-        raise UsageError(f"{fn.name} takes {len(fn.params)} argument(s) ({' '.join(fn.params)}), "
-                         f"got {len(args)}")
+        raise registry.BadCall(f"{fn.name} takes {len(fn.params)} argument(s) ({' '.join(fn.params)}), "
+                               f"got {len(args)}")
     return fn.name, args
 
 
@@ -48,7 +48,7 @@ def _python_literal(v) -> str:
     return repr(v) if not isinstance(v, Fraction) else f"Fraction({v.numerator}, {v.denominator})"
 
 
-def _print_call(name: str, args: list, record: dict, notes) -> None:
+def _print_call(name: str, args: list, record: dict) -> None:
     fn = registry.function(name)
     print(f"({name} {' '.join(map(to_scheme, args))})    "
           f"{fn.python_name}({', '.join(map(_python_literal, args))})")
@@ -59,7 +59,7 @@ def _print_call(name: str, args: list, record: dict, notes) -> None:
         print("verdict: identical in every language")
     elif record["verdict"] == "documented":
         print("verdict: the languages differ, as documented:")
-        for n in notes:
+        for n in map(notes.notes().get, record["notes"]):
             print(f"  [{n.id}] {n.title}")
             print("    " + n.text.split("\n\n")[0].replace("\n", "\n    "))
     else:
@@ -78,7 +78,7 @@ def cmd_call(opts) -> int:
     if opts.json:
         print(json.dumps(record, ensure_ascii=False))
     else:
-        _print_call(name, args, record, check.verdict(name, outcomes).notes)
+        _print_call(name, args, record)
     return 0 if record["verdict"] != "different" else 1
 
 
@@ -94,7 +94,7 @@ def _call_batch(opts) -> int:
             if not isinstance(item, dict) or not isinstance(item.get("args"), list):
                 raise UsageError('each line must be {"function": NAME, "args": [...]}')
             parsed.append(_parse_call(str(item.get("function")), check_data(item["args"], f"line {n}")))
-        except (ValueError, UsageError, registry.UnknownFunction) as e:
+        except (ValueError, UsageError) as e:  # bad JSON, BadValue, BadCall
             problems[len(parsed) + len(problems)] = f"line {n}: {e}"
     with Languages() as langs:
         outcomes = iter(langs.call_many(parsed))
@@ -142,9 +142,9 @@ def cmd_check(opts) -> int:
         return 1 if failures else 0
     print(f"{'concept':<14} {'language':<13} {'cases':>5} {'identical':>9} {'documented':>10} {'failed':>6}")
     for row in rows:
-        notes = ", ".join(f"{k}×{v}" for k, v in row["notes"].items())
+        cited = ", ".join(f"{k}×{v}" for k, v in row["notes"].items())
         print(f"{row['concept']:<14} {row['language']:<13} {row['cases']:>5} {row['identical']:>9} "
-              f"{row['documented']:>10} {row['failed']:>6}" + (f"   {notes}" if notes else ""))
+              f"{row['documented']:>10} {row['failed']:>6}" + (f"   {cited}" if cited else ""))
     for r, lang, j in failures:
         print(f"FAIL {r.case.property}[{lang}-{r.case.short}] {r.case.description}: {j.detail}")
     total = sum(len(r.judgements) for r in results)
@@ -205,7 +205,7 @@ def main(argv=None) -> int:
     opts = parser().parse_args(argv)
     try:
         return opts.run(opts)
-    except (UsageError, BadValue, registry.UnknownFunction, BadCase, OSError, TypeError) as e:
+    except (UsageError, BadValue, registry.BadCall, BadCase, OSError) as e:
         print(f"triglot: {e}", file=sys.stderr)
         return 2
     except SchemeUnavailable as e:

@@ -31,7 +31,7 @@ class Languages:
         for name, args in calls:
             fn = known.get(name) or known.setdefault(name, registry.function(name))
             if len(args) != len(fn.params):
-                raise TypeError(f"{fn.name} takes {len(fn.params)} argument(s) "
+                raise registry.BadCall(f"{fn.name} takes {len(fn.params)} argument(s) "
                                 f"({' '.join(fn.params)}), got {len(args)}")
             canonical.append((fn.name, args))
         per_language = self._run_all(canonical)

@@ -53,7 +53,11 @@ def functions() -> dict[str, Function]:
     return {f.name: f for c in concepts() for f in c.functions}
 
 
-class UnknownFunction(LookupError):
+class BadCall(ValueError):
+    """A call that cannot be made: an unknown function or the wrong number of arguments."""
+
+
+class UnknownFunction(BadCall, LookupError):
     pass
 
 
