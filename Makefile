@@ -17,7 +17,7 @@ guile:
 	@command -v guile >/dev/null 2>&1 || { echo "triglot: guile is still missing; install guile-3.0 by hand" >&2; exit 1; }
 
 $(VENV)/.installed: pyproject.toml
-	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
+	@$(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || { \
 	  echo "triglot: installing python3-venv"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv >/dev/null; }
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)

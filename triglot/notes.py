@@ -11,7 +11,10 @@ Patterns: "error:KIND" (an error of that kind), "value" (any value), "nan",
 from __future__ import annotations
 
 import math
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass
 from functools import cache
 

@@ -5,7 +5,10 @@ The order lives in concepts.toml only; everything else reads it from here.
 from __future__ import annotations
 
 import os
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

@@ -20,7 +20,8 @@ from fractions import Fraction
 
 # Exact integers are data of any size (Scheme has bignums): lift Python's
 # 4300-digit limit on converting integers to and from text.
-sys.set_int_max_str_digits(0)
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)
 
 
 @dataclass(frozen=True)
