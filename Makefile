@@ -26,6 +26,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/triglot check
+	$(BIN)/triglot table
 
 test: setup
 	$(BIN)/python -m pytest

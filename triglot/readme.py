@@ -1,4 +1,4 @@
-"""The README's generated sections: the concepts and the translation notes, from the data.
+"""The README's generated sections: the notation table, the concepts and the notes, from the data.
 
     python -m triglot.readme           rewrite the sections in README.md
     python -m triglot.readme --check   exit 1 if README.md is stale
@@ -35,7 +35,12 @@ def notes_table() -> str:
     return "\n".join(rows)
 
 
-SECTIONS = {"concepts": concepts_table, "notes": notes_table}
+def notation_table() -> str:
+    from . import claims, notation
+    return notation.markdown(notation.evaluate(), claims.prove_all())
+
+
+SECTIONS = {"notation": notation_table, "concepts": concepts_table, "notes": notes_table}
 
 
 def render(text: str) -> str:
