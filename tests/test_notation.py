@@ -47,9 +47,13 @@ def test_the_seeds_rows_come_first_in_the_seeds_order():
             assert row.seed_cell == scheme == python and row.note, "a corrected seed cell says why"
 
 
-def test_every_function_appears_in_the_table():
+LIST_PARAMETERS = {"xs", "ys", "rows", "u", "v", "a"}  # the table's bindings are numbers
+
+
+def test_every_function_of_numbers_appears_in_the_table():
     cells = " ".join(r.scheme for r in ROWS)
-    missing = [name for name in registry.functions() if f"({name} " not in cells]
+    missing = [f.name for f in registry.functions().values()
+               if not LIST_PARAMETERS & set(f.params) and f"({f.name} " not in cells]
     assert not missing, f"functions with no row: {missing}"
 
 

@@ -10,11 +10,20 @@ from triglot import check, registry
 
 DOUBLES = st.floats()  # every double: ±0.0, subnormals, ±inf, NaN included
 LABELS = st.one_of(st.sampled_from([0, 1]), DOUBLES)
-ARGUMENT = {"y": LABELS}  # labels are also drawn as exact 0 and 1
+COUNTS = st.integers(0, 4)  # epochs and iterations
+SCALAR = {"y": LABELS, "epochs": COUNTS, "iterations": COUNTS}  # labels also as exact 0 and 1
 
 
-def arguments(fn):
-    return st.tuples(*(ARGUMENT.get(p, DOUBLES) for p in fn.params)).map(list)
+@st.composite
+def arguments(draw, fn):
+    """Arguments for fn by parameter name; lists that go together have one length."""
+    n = draw(st.integers(1 if "rows" in fn.params else 0, 6))
+    k = draw(st.integers(1, 3))
+    lists = {"xs": st.lists(DOUBLES, min_size=n, max_size=n), "ys": st.lists(LABELS, min_size=n, max_size=n),
+             "u": st.lists(DOUBLES, min_size=k, max_size=k), "v": st.lists(DOUBLES, min_size=k, max_size=k),
+             "rows": st.lists(st.lists(DOUBLES, min_size=k, max_size=k), min_size=n, max_size=n),
+             "a": st.lists(st.lists(DOUBLES, min_size=k, max_size=k), min_size=k, max_size=k)}
+    return [draw(lists[p] if p in lists else SCALAR.get(p, DOUBLES)) for p in fn.params]
 
 
 @pytest.mark.parametrize("name", list(registry.functions()))

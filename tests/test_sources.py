@@ -56,17 +56,35 @@ def test_python_docstring_examples_run(concept):
     assert result.attempted >= len(concept.functions) and result.failed == 0
 
 
-# Scheme:  ;;> (f 1.0 -1.0) ⇒ 0.5        Hy:  (f 1.0 -1.0) ; => 0.5
-EXAMPLE = {"scheme": re.compile(r";;> \(([\w-]+)((?: [^()\s]+)*)\) ⇒ (\S+(?: \S+)*)$", re.M),
-           "hy": re.compile(r'^\s*\(([\w-]+)((?: [^()\s]+)*)\) ; => ([^"\n]+)', re.M)}
+# Scheme:  ;;> (f 1.0 (2.0 3.0)) ⇒ 0.5        Hy:  (f 1.0 [2.0 3.0]) ; => 0.5
+EXAMPLE = {"scheme": re.compile(r";;> (\(.*\)) ⇒ (.+)$", re.M),
+           "hy": re.compile(r'^\s*(\(.*\)) ; => ([^"\n]+)', re.M)}
 
 
-def _datum(text):
-    """A number, or a list written (a b) or [a b], from an example."""
-    text = text.strip()
-    if text[0] in "([":
-        return [_datum(t) for t in text[1:-1].split()]
-    return parse_value(text) if "/" not in text else Fraction(text)
+def read_datum(text: str):
+    """Return the numbers and lists written in an example: (a b), [a b], 1/2, -0.5."""
+    tokens = re.findall(r"[()\[\]]|[^\s()\[\]]+", text)
+
+    def datum(i):
+        if tokens[i] in "([":
+            out, i = [], i + 1
+            while tokens[i] not in ")]":
+                item, i = datum(i)
+                out.append(item)
+            return out, i + 1
+        t = tokens[i]
+        return (Fraction(t) if "/" in t else parse_value(t)), i + 1
+    value, end = datum(0)
+    assert end == len(tokens), f"trailing text in {text!r}"
+    return value
+
+
+def examples(family: str, text: str):
+    """Yield (function name, args, documented value) from one source file."""
+    for call, value in EXAMPLE[family].findall(text):
+        name = call[1:].split()[0]
+        args = read_datum("(" + call[1 + len(name):])
+        yield name, args, read_datum(value)
 
 
 @pytest.mark.parametrize("family", ["scheme", "hy"])
@@ -74,14 +92,14 @@ def test_lisp_examples_run(languages, family):
     """Every function documents one example call in every language, and it is true."""
     found = {}
     for c in CONCEPTS:
-        for name, args, value in EXAMPLE[family].findall(registry.source(family, c.stem).read_text()):
-            found.setdefault(name, []).append(([_datum(a) for a in args.split()], _datum(value)))
+        for name, args, value in examples(family, registry.source(family, c.stem).read_text()):
+            found.setdefault(name, []).append((args, value))
     names = [f.name for f in FUNCTIONS]
     assert set(names) <= set(found), f"no {family} example for {set(names) - set(found)}"
     language = "scheme/guile" if family == "scheme" else "hy"
-    for name, examples in found.items():
+    for name, documented in found.items():
         if name not in names:
-            continue  # a helper (log1p): checked in its own language only by the cases above
-        for args, want in examples:
+            continue  # a helper (log1p, gradient-sums): run through the functions that use it
+        for args, want in documented:
             got = languages.call(name, args)[language]
             assert identical(got, want), f"({name} {args}) documents {want!r}, gives {got!r}"

@@ -31,6 +31,7 @@ class Note:
     functions: tuple[str, ...]
     when: dict
     cases: tuple[str, ...]
+    tests: tuple[str, ...] = ()    # test files that show it, for a note no case can show
 
     def explains(self, function: str, outcomes: dict) -> bool:
         """Return True when this note accounts for these outcomes of one call."""
@@ -45,15 +46,15 @@ class Note:
 
 def matches(pattern: str, outcome) -> bool:
     """Return True when an outcome fits a `when` pattern ("a|b" means either)."""
+    if pattern in ("any", "value"):
+        return pattern == "any" or kind(outcome) != "error"
+    if kind(outcome) == "list":  # kinds of number: every number in the list fits
+        return all(matches(pattern, o) for o in outcome)
     if "|" in pattern:
         return any(matches(p, outcome) for p in pattern.split("|"))
-    if pattern == "any":
-        return True
     if pattern.startswith("error:"):
         return isinstance(outcome, Error) and not outcome.runner and outcome.kind == pattern[6:]
     k = kind(outcome)
-    if pattern == "value":
-        return k != "error"
     if pattern == "nan":
         return k == "float" and math.isnan(outcome)
     if pattern == "float":
@@ -68,7 +69,7 @@ def notes() -> dict[str, Note]:
     """Return every note by id, in file order."""
     data = tomllib.loads((registry.root() / "notes.toml").read_text(encoding="utf-8"))
     return {n["id"]: Note(n["id"], n["title"], n["text"].strip(), tuple(n.get("functions", ())),
-                          dict(n.get("when", {})), tuple(n.get("cases", ())))
+                          dict(n.get("when", {})), tuple(n.get("cases", ())), tuple(n.get("tests", ())))
             for n in data["note"]}
 
 
