@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from . import registry
-from .compare import identical, within
+from .compare import first_difference, identical, within
 from .languages import family
 from .values import Error, describe, parse_value
 
@@ -60,6 +60,21 @@ class Case:
 
     def outcome_for(self, language: str) -> Outcome | None:
         return self.outcomes.get(language) or self.outcomes.get(family(language))
+
+
+TRACE_FIELDS = ("loss", "w", "b")
+
+
+def where_they_part(prop: str, lang: str, got, other: str, theirs) -> str:
+    """Say where two languages' outcomes first differ: for a trace, the epoch and the value."""
+    path, mine, its = first_difference(got, theirs)
+    if prop == "fit-trace" and len(path) == 2:
+        place = f"epoch {path[0] + 1}, {TRACE_FIELDS[path[1]]}: "
+    elif path:
+        place = "at [" + "][".join(map(str, path)) + "]: "
+    else:
+        place = ""
+    return f"{place}{lang} gave {describe(mine)}, but {other} gave {describe(its)}"
 
 
 @dataclass(frozen=True)
@@ -128,8 +143,8 @@ def judge(case: Case, outcomes: dict) -> dict[str, Judgement]:
             continue
         others = [o for o in plain if o != lang and not identical(got, outcomes[o])]
         if others:
-            parts = "; ".join(f"{o} gave {describe(outcomes[o])}" for o in others)
-            verdicts[lang] = Judgement("FAIL", f"got {describe(got)}, but {parts}")
+            parts = "; ".join(where_they_part(case.property, lang, got, o, outcomes[o]) for o in others)
+            verdicts[lang] = Judgement("FAIL", parts)
             continue
         ok, err = within(got, case.expected, case.max_ulp)
         verdicts[lang] = (Judgement("identical", f"{describe(got)}, {err} ULP from exact") if ok else

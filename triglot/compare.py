@@ -51,6 +51,17 @@ def identical(a, b) -> bool:
     return a == b
 
 
+def first_difference(a, b, path=()):
+    """Return (path, a_part, b_part) where two outcomes first part, or None if identical."""
+    if kind(a) == kind(b) == "list" and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, path + (i,))
+            if found:
+                return found
+        return None
+    return None if identical(a, b) else (path, a, b)
+
+
 # ---------------------------------------------------------------- against the mathematics
 
 PRECISION = 256  # bits for exact values; plenty beside a 53-bit double
