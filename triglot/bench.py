@@ -8,7 +8,9 @@ Prints figures only; it asserts nothing about speed.  Measured:
      with the share spent in each language and in the comparison;
   3. the same checked work with one Guile process per call, side by side;
   4. the wall time of `make test` (optional);
-  5. the accuracy of the stable forms against mpmath (worst ULP seen).
+  5. the accuracy of the stable forms against mpmath (worst ULP seen);
+  6. fit-gd epochs and a full fit-newton on the breast-cancer data, per language,
+     beside NumPy (the same algorithms, vectorised) and scikit-learn.
 """
 from __future__ import annotations
 
@@ -52,9 +54,10 @@ def argument(rng: random.Random, param: str) -> float:
 
 
 def make_calls(n: int, seed: int) -> list[tuple[str, list]]:
-    """Return n (function, args) calls mixing every function of concepts.toml."""
+    """Return n (function, args) calls mixing every function of numbers in concepts.toml
+    (the training functions, which take data sets, are timed in step 6)."""
     rng = random.Random(seed)
-    functions = list(registry.functions().values())
+    functions = [f for f in registry.functions().values() if set(f.params) <= set(RANGES) | set(LABELS)]
     return [(fn.name, [argument(rng, p) for p in fn.params])
             for fn in (rng.choice(functions) for _ in range(n))]
 
@@ -233,6 +236,75 @@ def accuracy(n: int, seed: int) -> dict:
     return {"samples": n, "worst": worst}
 
 
+# ---------------------------------------------------------------- 6. training on real data
+
+def training(epochs: int, iterations: int) -> dict:
+    """Time fit-gd epochs and a full fit-newton on the breast-cancer data (569 × 30) in each
+    language, beside NumPy (the same algorithms, vectorised) and scikit-learn."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from .datasets import load, sklearn_solver
+
+    data = load("breast-cancer")
+    rows, ys = data.rows, data.ys
+    out = {"data": f"{data.name} {len(rows)} × {len(rows[0])}", "epochs": epochs, "iterations": iterations,
+           "gd_epoch_s": {}, "newton_s": {}}
+    with Languages(timeout=3600) as languages:
+        for runner in languages.runners:
+            progress(f"training: {runner.name}")
+            runner.call_many([("dot", [[1.0], [1.0]])])  # start, import: not timed
+            one = _timed(runner, "fit-gd", [rows, ys, 0.1, 1])
+            many = _timed(runner, "fit-gd", [rows, ys, 0.1, 1 + epochs])
+            out["gd_epoch_s"][runner.name] = (many - one) / epochs  # the data's travel cancels out
+            out["newton_s"][runner.name] = _timed(runner, "fit-newton", [rows, ys, 1.0, iterations])
+    x, y = np.array(rows), np.array(ys, dtype=float)
+    out["gd_epoch_s"]["numpy"] = _best(lambda: _numpy_gd(x, y, 0.1, epochs)) / epochs
+    out["newton_s"]["numpy"] = _best(lambda: _numpy_newton(x, y, 1.0, iterations))
+    model = LogisticRegression(C=1.0, solver=sklearn_solver(), tol=1e-12, max_iter=1000)
+    out["newton_s"]["scikit-learn"] = _best(lambda: model.fit(x, y))
+    return out
+
+
+def _timed(runner, name, args) -> float:
+    started = time.perf_counter()
+    outcome = runner.call_many([(name, args)])[0]
+    if isinstance(outcome, Error):
+        raise RuntimeError(f"{runner.name}: {name} failed: {outcome}")
+    return time.perf_counter() - started
+
+
+def _best(work, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _numpy_gd(x, y, rate, epochs):
+    import numpy as np
+    w, b, n = np.zeros(x.shape[1]), 0.0, len(y)
+    for _ in range(epochs):
+        r = 1 / (1 + np.exp(-(x @ w + b))) - y
+        w, b = w - rate * (x.T @ r) / n, b - rate * r.sum() / n
+    return w, b
+
+
+def _numpy_newton(x, y, penalty, iterations):
+    import numpy as np
+    xt = np.hstack([x, np.ones((len(y), 1))])
+    theta, k = np.zeros(xt.shape[1]), x.shape[1]
+    ridge = np.diag([penalty] * k + [0.0])
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(xt @ theta)))
+        g = xt.T @ (p - y) + ridge @ theta
+        h = (xt * (p * (1 - p))[:, None]).T @ xt + ridge
+        theta = theta - np.linalg.solve(h, g)
+    return theta
+
+
 # ---------------------------------------------------------------- report
 
 def report(r: dict):
@@ -259,6 +331,16 @@ def report(r: dict):
     if "suite" in r:
         t = r["suite"]
         print(f"\n4. make test: {t['seconds']:.2f} s wall, exit code {t['exit_code']}: {t['summary']}")
+    if "training" in r:
+        t = r["training"]
+        print(f"\n6. training on {t['data']}: fit-gd per epoch ({t['epochs']} epochs), "
+              f"fit-newton λ = 1 ({t['iterations']} iterations)")
+        base_gd, base_newton = t["gd_epoch_s"]["numpy"], t["newton_s"]["numpy"]
+        for who in t["newton_s"]:
+            gd = t["gd_epoch_s"].get(who)
+            gd_text = f"{gd * 1e3:9.3f} ms/epoch ({gd / base_gd:7.1f}× NumPy)" if gd else " " * 34
+            print(f"   {who:14} {gd_text}   newton {t['newton_s'][who]:8.3f} s "
+                  f"({t['newton_s'][who] / base_newton:7.1f}× NumPy)")
     if "accuracy" in r:
         a = r["accuracy"]
         print(f"\n5. accuracy against mpmath, {a['samples']} random doubles each, every language")
@@ -273,6 +355,10 @@ def main(argv=None):
     parser.add_argument("--spawn", type=int, default=200, help="calls with one process each (200)")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the argument generator (2024)")
     parser.add_argument("--no-suite", action="store_true", help="do not time `make test`")
+    parser.add_argument("--no-training", dest="training", action="store_false",
+                        help="do not time the fits on the breast-cancer data")
+    parser.add_argument("--epochs", type=int, default=20, help="fit-gd epochs to time (20)")
+    parser.add_argument("--iterations", type=int, default=10, help="fit-newton iterations (10)")
     parser.add_argument("--accuracy", type=int, default=20_000, metavar="N",
                         help="random doubles per stable form for the accuracy figure (20000; 0: skip)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -287,6 +373,9 @@ def main(argv=None):
     progress(f"process per call: {opts.spawn} calls, one Guile process each")
     result["process_per_call"] = process_per_call(calls[:opts.spawn])
     side_by_side(result["batched"], result["process_per_call"])
+    if opts.training:
+        progress("training on the breast-cancer data in every language, NumPy and scikit-learn")
+        result["training"] = training(opts.epochs, opts.iterations)
     if opts.accuracy:
         progress(f"accuracy: {opts.accuracy} random doubles per stable form, against mpmath")
         result["accuracy"] = accuracy(opts.accuracy, opts.seed)
