@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import mpmath
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
