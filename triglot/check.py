@@ -43,6 +43,25 @@ def summary(results: list[CaseResult], languages: list[str]) -> list[dict]:
     return rows
 
 
+def report(results: list[CaseResult], languages: list[str]) -> list[str]:
+    """Return `triglot check`'s lines for people: the summary per concept and language,
+    each failure, and the totals."""
+    lines = [f"{'concept':<19} {'language':<13} {'cases':>5} {'identical':>9} {'documented':>10} {'failed':>6}"]
+    for row in summary(results, languages):
+        cited = ", ".join(f"{k}×{v}" for k, v in row["notes"].items())
+        lines.append(f"{row['concept']:<19} {row['language']:<13} {row['cases']:>5} {row['identical']:>9} "
+                     f"{row['documented']:>10} {row['failed']:>6}" + (f"   {cited}" if cited else ""))
+    failures = [(r, lang, j) for r in results for lang, j in r.judgements.items() if not j.ok]
+    lines += [f"FAIL {r.case.property}[{lang}-{r.case.short}] {r.case.description}: {j.detail}"
+              for r, lang, j in failures]
+    total = sum(len(r.judgements) for r in results)
+    documented = sum(j.status == "documented" for r in results for j in r.judgements.values())
+    lines.append(f"{len(results)} cases × {len(languages)} languages = {total} checks: "
+                 f"{total - documented - len(failures)} identical, {documented} documented differences, "
+                 f"{len(failures)} unexplained")
+    return lines
+
+
 @dataclass(frozen=True)
 class CallVerdict:
     """The verdict on one call: identical, documented (with notes) or different."""

@@ -140,18 +140,7 @@ def cmd_check(opts) -> int:
                                         "detail": j.detail} for r, lang, j in failures],
                           "ok": not failures}, ensure_ascii=False))
         return 1 if failures else 0
-    print(f"{'concept':<14} {'language':<13} {'cases':>5} {'identical':>9} {'documented':>10} {'failed':>6}")
-    for row in rows:
-        cited = ", ".join(f"{k}×{v}" for k, v in row["notes"].items())
-        print(f"{row['concept']:<14} {row['language']:<13} {row['cases']:>5} {row['identical']:>9} "
-              f"{row['documented']:>10} {row['failed']:>6}" + (f"   {cited}" if cited else ""))
-    for r, lang, j in failures:
-        print(f"FAIL {r.case.property}[{lang}-{r.case.short}] {r.case.description}: {j.detail}")
-    total = sum(len(r.judgements) for r in results)
-    documented = sum(j.status == "documented" for r in results for j in r.judgements.values())
-    print(f"{len(results)} cases × {len(names)} languages = {total} checks: "
-          f"{total - documented - len(failures)} identical, {documented} documented differences, "
-          f"{len(failures)} unexplained")
+    print("\n".join(check.report(results, names)))
     return 1 if failures else 0
 
 

@@ -1,4 +1,5 @@
-"""The README's generated sections: the notation table, the concepts and the notes, from the data.
+"""The README's generated sections: `triglot check`'s output, the notation table, the concepts
+and the notes, from the data.
 
     python -m triglot.readme           rewrite the sections in README.md
     python -m triglot.readme --check   exit 1 if README.md is stale
@@ -40,7 +41,15 @@ def notation_table() -> str:
     return notation.markdown(notation.evaluate(), claims.prove_all())
 
 
-SECTIONS = {"notation": notation_table, "concepts": concepts_table, "notes": notes_table}
+def check_output() -> str:
+    from . import check
+    from .languages import Languages
+    with Languages() as langs:
+        return "```\n$ .venv/bin/triglot check\n" + "\n".join(check.report(check.run_cases(langs), langs.names)) \
+            + "\n```"
+
+
+SECTIONS = {"check": check_output, "notation": notation_table, "concepts": concepts_table, "notes": notes_table}
 
 
 def render(text: str) -> str:
