@@ -227,13 +227,12 @@ class SchemeRunner:
         while len(outcomes) < len(calls):
             if b"\n" in self._pending:
                 *lines, self._pending = self._pending.split(b"\n")
-                for line in lines:
-                    if len(outcomes) == len(calls):
-                        return outcomes, self._garbled(line)  # an answer nobody asked for
-                    outcome = self._decode(line.decode(errors="replace"), first + len(outcomes))
-                    if isinstance(outcome, Error) and outcome.runner:
-                        return outcomes, outcome
-                    outcomes.append(outcome)
+                wanted = lines[:len(calls) - len(outcomes)]
+                failure = self._decode_many(wanted, first + len(outcomes), outcomes)
+                if failure is not None:
+                    return outcomes, failure
+                if len(lines) > len(wanted):
+                    return outcomes, self._garbled(lines[len(wanted)])  # an answer nobody asked for
                 deadline = time.monotonic() + self.timeout
                 continue
             if len(self._pending) > self.max_line:
@@ -269,10 +268,39 @@ class SchemeRunner:
         return Error("SchemeGarbled", f"{self.name} printed something that is not an answer: "
                      f"{text[:120]!r}; the process was restarted", runner=True)
 
-    def _decode(self, line: str, want_id: int):
+    def _decode_many(self, lines: list, first_id: int, outcomes: list):
+        """Append the outcomes of answer lines to `outcomes`; return the runner Error of the
+        first line that is not an answer (or None).  All lines are parsed as one JSON array
+        when they can be: one call into the JSON decoder instead of one per line."""
+        try:
+            answers = json.loads(b"[" + b",".join(lines) + b"]")
+        except ValueError:
+            answers = None
+        if answers is None or len(answers) != len(lines):
+            for k, line in enumerate(lines):
+                outcome = self._decode(line, first_id + k)
+                if isinstance(outcome, Error) and outcome.runner:
+                    return outcome
+                outcomes.append(outcome)
+            return None
+        for k, answer in enumerate(answers):
+            outcome = self._outcome(answer, first_id + k, lines[k])
+            if isinstance(outcome, Error) and outcome.runner:
+                return outcome
+            outcomes.append(outcome)
+        return None
+
+    def _decode(self, line: bytes, want_id: int):
         """Return the outcome in one answer line, or a runner Error if it is not one."""
         try:
             answer = json.loads(line)
+        except ValueError:
+            return self._garbled(line)
+        return self._outcome(answer, want_id, line)
+
+    def _outcome(self, answer, want_id: int, line: bytes):
+        """Return the outcome of one decoded answer, or a runner Error if it is not one."""
+        try:
             if answer[0] != want_id:
                 raise ValueError(f"answer to call {answer[0]}, expected {want_id}")
             if answer[1] == "ok":

@@ -122,11 +122,11 @@ def parse_value(x):
 
 
 def _float(s: str) -> float:
-    if s.lower() in _SPECIAL:
-        return _SPECIAL[s.lower()]
     try:
         return float(s)
     except ValueError:
+        if s.lower() in _SPECIAL:  # Scheme's +inf.0, -inf.0, +nan.0
+            return _SPECIAL[s.lower()]
         raise BadValue(f"not a number: {s!r}") from None
 
 
@@ -196,6 +196,8 @@ def from_scheme(x):
     "f<number>" inexact real, "x<number>" exact, "c<re> <im>" complex,
     true/false booleans, arrays lists; "o<text>" is any other object.
     """
+    if type(x) is str and x[0] == "f":  # the common case, kept fast
+        return _float(x[1:])
     if isinstance(x, bool):
         return x
     if isinstance(x, list):
