@@ -1,22 +1,12 @@
 """The command line, driven as users' scripts drive it (DESIGN.md's contract)."""
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from triglot import registry
 
-EXE = Path(sys.executable).with_name("triglot")
-
-
-def triglot(*args, stdin=None, env=None):
-    cmd = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "triglot.cli"]
-    return subprocess.run(cmd + list(args), input=stdin, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+from support import broken_copy
+from support import run_triglot as triglot
 
 
 def test_call_json_follows_the_contract():
@@ -93,7 +83,7 @@ def test_batch_from_stdin():
     (["call", "--batch", "/no/such/file.jsonl"], "No such file"),
 ])
 def test_bad_input_is_a_clear_error_and_exit_2(tmp_path, args, message):
-    r = subprocess.run([str(EXE), *args], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    r = triglot(*args, cwd=tmp_path)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert message in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "pwned").exists()
@@ -141,16 +131,7 @@ ONE_ULP = {
 def test_one_ulp_in_one_language_fails_the_check(tmp_path, language):
     """A copy of the project with one language's sigmoid off by one ULP: `triglot check` fails,
     naming that language, and `triglot call` gives the verdict "different" (exit 1)."""
-    root = tmp_path / "copy"
-    (root / "tests").mkdir(parents=True)
-    src = registry.root()
-    for part in ("concepts.toml", "notes.toml", "scheme_src", "python_src", "hy_src", "tests/cases"):
-        (shutil.copytree if (src / part).is_dir() else shutil.copy)(src / part, root / part)
-    path, old, new = ONE_ULP[language]
-    text = (root / path).read_text()
-    assert old in text, f"{path} no longer reads {old!r}: update this test"
-    (root / path).write_text(text.replace(old, new))
-    env = {"TRIGLOT_ROOT": str(root)}
+    env = broken_copy(tmp_path, *ONE_ULP[language])
     r = triglot("check", "--json", env=env)
     out = json.loads(r.stdout)
     assert r.returncode == 1 and out["ok"] is False

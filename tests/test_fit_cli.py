@@ -1,17 +1,13 @@
 """`triglot fit`: train on a data set in every language, beside a reference library."""
 import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from triglot import datasets
 from triglot.values import parse_value
 
-EXE = Path(sys.executable).with_name("triglot")
+from support import run_triglot
 LANGUAGES = ["python", "hy", "scheme/guile"]
 
 # Hours of study and passing an exam (20 students): the example of Wikipedia's
@@ -41,8 +37,7 @@ HOURS = """hours,passed
 
 
 def triglot(*args, timeout=300):
-    cmd = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "triglot.cli"]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+    return run_triglot(*args, timeout=timeout)
 
 
 def test_list_names_the_shipped_data_sets():

@@ -6,12 +6,10 @@ proved by SymPy; a broken cell fails with a message naming its row and language.
 """
 import dataclasses
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from support import run_triglot
 from triglot import claims, notation, registry
 
 ROWS = notation.rows()
@@ -117,8 +115,7 @@ def test_one_bad_scheme_cell_does_not_hide_the_others():
 # ---------------------------------------------------------------- the command
 
 def test_table_command_json_and_markdown():
-    exe = str(Path(sys.executable).with_name("triglot"))
-    out = subprocess.run([exe, "table", "--json"], capture_output=True, text=True, timeout=300)
+    out = run_triglot("table", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["ok"] and len(data["rows"]) == len(ROWS)
@@ -126,7 +123,7 @@ def test_table_command_json_and_markdown():
     assert "3.0" in data["verified_with"]["scheme/guile"]
     assert all(c["status"] == "proved" for c in data["claims"])
     assert data["rows"][0]["results"]["scheme/guile"] == {"value": "0.6224593312018546"}
-    md = subprocess.run([exe, "table", "--markdown"], capture_output=True, text=True, timeout=300).stdout
+    md = run_triglot("table", "--markdown").stdout
     readme = (registry.root() / "README.md").read_text(encoding="utf-8")
     assert md.strip() in readme, "README's notation section is `triglot table --markdown`"
     assert notation.versions_line() in md

@@ -1,17 +1,12 @@
 """The seed's closing claims about training, as tests in every language."""
 import json
 import math
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import mpmath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triglot import registry
+from support import broken_copy, run_triglot
 from triglot.compare import identical
 
 MODERATE = st.floats(-20, 20, allow_nan=False)
@@ -80,18 +75,8 @@ def test_the_trace_ends_where_fit_ends_and_the_loss_falls(languages):
 def test_a_trace_that_parts_names_the_epoch_and_value(tmp_path):
     """A copy of the project whose Python mean divides differently: `triglot check` names the
     first epoch where the traces part, and the value."""
-    root = tmp_path / "copy"
-    (root / "tests").mkdir(parents=True)
-    src = registry.root()
-    for part in ("concepts.toml", "notes.toml", "scheme_src", "python_src", "hy_src", "tests/cases"):
-        (shutil.copytree if (src / part).is_dir() else shutil.copy)(src / part, root / part)
-    path = root / "python_src" / "descent.py"
-    text = path.read_text()
-    assert "    return total / n\n" in text
-    path.write_text(text.replace("    return total / n\n", "    return total * (1 / n)\n"))
-    exe = Path(sys.executable).with_name("triglot")
-    done = subprocess.run([str(exe), "check", "--json"], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "TRIGLOT_ROOT": str(root)})
+    env = broken_copy(tmp_path, "python_src/descent.py", "    return total / n\n", "    return total * (1 / n)\n")
+    done = run_triglot("check", "--json", env=env)
     out = json.loads(done.stdout)
     traces = [f for f in out["failures"] if f["property"] == "fit-trace" and f["language"] == "python"]
     assert done.returncode == 1 and traces, out["failures"][:3]

@@ -24,17 +24,13 @@ from .inprocess import hy_runner, python_runner
 from .scheme import GUILE, SchemeRunner, SchemeUnavailable
 from .values import Error, describe, format_outcome, format_value
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 LANGUAGES = ("python", "hy", "scheme/guile")
 
 
 @cache
 def load_toml() -> dict:
-    return tomllib.loads((registry.root() / "notation.toml").read_text(encoding="utf-8"))
+    return registry.load_toml("notation.toml")
 
 
 @dataclass(frozen=True)

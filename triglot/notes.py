@@ -11,10 +11,6 @@ Patterns: "error:KIND" (an error of that kind), "value" (any value), "nan",
 from __future__ import annotations
 
 import math
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,7 +63,7 @@ def matches(pattern: str, outcome) -> bool:
 @cache
 def notes() -> dict[str, Note]:
     """Return every note by id, in file order."""
-    data = tomllib.loads((registry.root() / "notes.toml").read_text(encoding="utf-8"))
+    data = registry.load_toml("notes.toml")
     return {n["id"]: Note(n["id"], n["title"], n["text"].strip(), tuple(n.get("functions", ())),
                           dict(n.get("when", {})), tuple(n.get("cases", ())), tuple(n.get("tests", ())))
             for n in data["note"]}

@@ -14,6 +14,11 @@ from functools import cache
 from pathlib import Path
 
 
+def load_toml(name: str) -> dict:
+    """Return one of the project's data files (concepts.toml, notes.toml, notation.toml)."""
+    return tomllib.loads((root() / name).read_text(encoding="utf-8"))
+
+
 def root() -> Path:
     """Return the project folder (TRIGLOT_ROOT, else the checkout holding this package)."""
     env = os.environ.get("TRIGLOT_ROOT")
@@ -43,7 +48,7 @@ class Concept:
 @cache
 def concepts() -> tuple[Concept, ...]:
     """Return the concepts of concepts.toml, in order."""
-    data = tomllib.loads((root() / "concepts.toml").read_text(encoding="utf-8"))
+    data = load_toml("concepts.toml")
     return tuple(
         Concept(c["stem"], c["title"],
                 tuple(Function(f["name"], tuple(f["params"]), f["math"], c["stem"]) for f in c["functions"]))
