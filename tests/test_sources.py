@@ -3,14 +3,12 @@ import ast
 import doctest
 import importlib
 import re
-from fractions import Fraction
 
 import hy
 import pytest
 
-from triglot import registry
+from triglot import registry, sources
 from triglot.compare import identical
-from triglot.values import parse_value
 
 CONCEPTS = registry.concepts()
 FUNCTIONS = list(registry.functions().values())
@@ -56,43 +54,12 @@ def test_python_docstring_examples_run(concept):
     assert result.attempted >= len(concept.functions) and result.failed == 0
 
 
-# Scheme:  ;;> (f 1.0 (2.0 3.0)) ⇒ 0.5        Hy:  (f 1.0 [2.0 3.0]) ; => 0.5
-EXAMPLE = {"scheme": re.compile(r";;> (\(.*\)) ⇒ (.+)$", re.M),
-           "hy": re.compile(r'^\s*(\(.*\)) ; => ([^"\n]+)', re.M)}
-
-
-def read_datum(text: str):
-    """Return the numbers and lists written in an example: (a b), [a b], 1/2, -0.5."""
-    tokens = re.findall(r"[()\[\]]|[^\s()\[\]]+", text)
-
-    def datum(i):
-        if tokens[i] in "([":
-            out, i = [], i + 1
-            while tokens[i] not in ")]":
-                item, i = datum(i)
-                out.append(item)
-            return out, i + 1
-        t = tokens[i]
-        return (Fraction(t) if "/" in t else parse_value(t)), i + 1
-    value, end = datum(0)
-    assert end == len(tokens), f"trailing text in {text!r}"
-    return value
-
-
-def examples(family: str, text: str):
-    """Yield (function name, args, documented value) from one source file."""
-    for call, value in EXAMPLE[family].findall(text):
-        name = call[1:].split()[0]
-        args = read_datum("(" + call[1 + len(name):])
-        yield name, args, read_datum(value)
-
-
 @pytest.mark.parametrize("family", ["scheme", "hy"])
 def test_lisp_examples_run(languages, family):
     """Every function documents one example call in every language, and it is true."""
     found = {}
     for c in CONCEPTS:
-        for name, args, value in examples(family, registry.source(family, c.stem).read_text()):
+        for name, args, value in sources.examples(family, registry.source(family, c.stem).read_text()):
             found.setdefault(name, []).append((args, value))
     names = [f.name for f in FUNCTIONS]
     assert set(names) <= set(found), f"no {family} example for {set(names) - set(found)}"

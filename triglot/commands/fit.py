@@ -1,0 +1,222 @@
+"""`triglot fit`: train on a data set in every language and compare with a reference library."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from fractions import Fraction
+
+from .. import check, notes
+from ..languages import Languages
+from ..values import describe, format_outcome, format_value
+from . import UsageError
+
+
+def _fit_dataset(opts):
+    """Return the Dataset named on the command line (a shipped name or a CSV file)."""
+    import os
+
+    from .. import datasets
+    try:
+        if opts.dataset in datasets.names():
+            if opts.label is not None:
+                raise UsageError(f"--label names the label column of a CSV file; {opts.dataset!r} "
+                                 "is a shipped data set")
+            return datasets.load(opts.dataset)
+        if os.path.exists(opts.dataset) or opts.dataset.lower().endswith(".csv") or os.sep in opts.dataset:
+            return datasets.load_csv(opts.dataset, opts.label)
+    except datasets.BadData as e:
+        raise UsageError(str(e)) from None
+    raise UsageError(f"unknown data set {opts.dataset!r}; shipped: {', '.join(datasets.names())} "
+                     "(triglot fit --list), or give a CSV file with a header row")
+
+
+def _fit_settings(opts) -> tuple[str, dict]:
+    """Return (function, settings) for the method, refusing options of the other method."""
+    newton, gd = ("penalty", "iterations"), ("rate", "epochs")
+    mine, other = (newton, gd) if opts.method == "newton" else (gd, newton)
+    given = [f"--{o}" for o in other if getattr(opts, o) is not None]
+    if given:
+        raise UsageError(f"{' and '.join(given)} {'belong' if len(given) > 1 else 'belongs'} to --method "
+                         f"{'gd' if opts.method == 'newton' else 'newton'}, not --method {opts.method}")
+    defaults = {"penalty": 0.0, "iterations": 25, "rate": 0.1, "epochs": 1000}
+    settings = {o: getattr(opts, o) if getattr(opts, o) is not None else defaults[o] for o in mine}
+    if "penalty" in settings and not (math.isfinite(settings["penalty"]) and settings["penalty"] >= 0):
+        raise UsageError(f"--penalty must be a finite number ≥ 0, not {settings['penalty']!r}")
+    if "rate" in settings and not (math.isfinite(settings["rate"]) and settings["rate"] > 0):
+        raise UsageError(f"--rate must be a finite number > 0, not {settings['rate']!r}")
+    for o in ("iterations", "epochs"):
+        if o in settings and settings[o] < 1:
+            raise UsageError(f"--{o} must be at least 1, not {settings[o]}")
+    return ("fit-newton" if opts.method == "newton" else "fit-gd"), settings
+
+
+def _is_model(o, k: int) -> bool:
+    """Return True when an outcome is [weights, bias] with k real weights."""
+    def real(v):
+        return isinstance(v, (int, float, Fraction)) and not isinstance(v, bool)
+    return (isinstance(o, list) and len(o) == 2 and isinstance(o[0], list) and len(o[0]) == k
+            and all(map(real, o[0])) and real(o[1]))
+
+
+def _as_floats(model) -> list:
+    return [[float(w) for w in model[0]], float(model[1])]
+
+
+def run(opts) -> int:
+    import time
+
+    from .. import datasets
+    if opts.list:
+        return _fit_list(opts)
+    if not opts.dataset:
+        raise UsageError("name a data set (triglot fit --list) or a CSV file")
+    function, settings = _fit_settings(opts)
+    ds = _fit_dataset(opts)
+    k = len(ds.feature_names)
+    args = [ds.rows, ds.ys, *([float(settings["penalty"]), settings["iterations"]] if function == "fit-newton"
+                              else [float(settings["rate"]), settings["epochs"]])]
+    outcomes, seconds = {}, {}
+    with Languages(timeout=600) as langs:
+        for runner in langs.runners:  # one at a time, so that each can report its progress
+            print(f"fit: {runner.name} …", end="", file=sys.stderr, flush=True)
+            start = time.perf_counter()
+            try:
+                outcomes[runner.name] = runner.call(function, args)
+            except BaseException:
+                print(" failed", file=sys.stderr, flush=True)
+                raise
+            seconds[runner.name] = time.perf_counter() - start
+            print(f" {seconds[runner.name]:.1f} s", file=sys.stderr, flush=True)
+        models = {lang: _as_floats(o) for lang, o in outcomes.items() if _is_model(o, k)}
+        if k == 1:  # the languages' own log-likelihood takes one feature
+            xs = [row[0] for row in ds.rows]
+            by_runner = {r.name: r for r in langs.runners}
+            loglik = {lang: by_runner[lang].call("log-likelihood", [m[0][0], m[1], xs, ds.ys])
+                      for lang, m in models.items()}
+            loglik_how = "each language's log-likelihood, in that language"
+        else:
+            loglik = {lang: datasets.log_likelihood(ds, m) for lang, m in models.items()}
+            loglik_how = ("computed in Python (mpmath) from each column's coefficients, because the "
+                          "languages' log-likelihood function takes one feature")
+    verdict = check.verdict(function, outcomes)
+    penalty = settings.get("penalty", 0.0)
+    try:
+        ref_model, ref_label = datasets.reference(ds, penalty)
+        reference = {"label": ref_label + (" (the MLE, which gradient descent approaches)"
+                                           if function == "fit-gd" else ""),
+                     "value": format_value(ref_model)}
+        ref_loglik = datasets.log_likelihood(ds, ref_model)
+        differences = [datasets.max_relative_difference(m, ref_model) for m in models.values()]
+        max_rel = max(differences) if differences and len(models) == len(outcomes) else None
+    except datasets.ReferenceFailed as e:
+        ref_model, reference, ref_loglik, max_rel = None, {"label": e.label, "error": str(e)}, None, None
+    record = {
+        "dataset": ds.name, "source": ds.source, "rows": len(ds.rows), "features": ds.feature_names,
+        "method": opts.method, "function": function, "settings": settings,
+        "results": {lang: format_outcome(o) for lang, o in outcomes.items()},
+        "seconds": {lang: round(t, 3) for lang, t in seconds.items()},
+        "reference": reference,
+        "identical": verdict.identical, "verdict": verdict.status, "notes": [n.id for n in verdict.notes],
+        "max_relative_difference": max_rel,
+        "log_likelihood": {"how": loglik_how + (" (reference: in Python, with mpmath)" if k == 1 else ""),
+                           "results": {lang: format_outcome(v) for lang, v in loglik.items()},
+                           "reference": None if ref_loglik is None else format_value(ref_loglik)},
+        "published": ds.published,
+    }
+    if opts.json:
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        _print_fit(ds, record, outcomes, models, loglik, ref_model, ref_loglik)
+    return 1 if verdict.status == "different" else 0
+
+
+def _fit_list(opts) -> int:
+    from .. import datasets
+    shipped = [datasets.load(name) for name in datasets.names()]
+    if opts.json:
+        print(json.dumps([{"name": d.name, "rows": len(d.rows), "features": len(d.feature_names),
+                           "description": d.description, "source": d.source,
+                           "published": d.published is not None} for d in shipped], ensure_ascii=False))
+        return 0
+    import textwrap
+
+    width = max(len(d.name) for d in shipped)
+    for d in shipped:
+        print(f"{d.name:<{width}}  {len(d.rows):>4} rows × {len(d.feature_names):>2} features, "
+              f"from {d.source}{'; with a published result' if d.published else ''}")
+        print(textwrap.fill(d.description, 100, initial_indent=" " * (width + 2),
+                            subsequent_indent=" " * (width + 2)))
+    print("Or a CSV file: a header row, numeric columns, a 0/1 label column (--label NAME; default the last).")
+    return 0
+
+
+def _print_fit(ds, record, outcomes, models, loglik, ref_model, ref_loglik) -> None:
+    s = record["settings"]
+    how = (f"penalty λ = {s['penalty']:g}, {s['iterations']} Newton iterations" if "penalty" in s
+           else f"rate η = {s['rate']:g}, {s['epochs']} epochs of full-batch gradient descent")
+    k = len(ds.feature_names)
+    print(f"{record['function']} on {ds.name}: {len(ds.rows)} rows × {k} feature{'s' * (k != 1)}; {how}")
+    languages = list(outcomes)
+    published = ds.published
+    header = ["coefficient", *languages, "reference"] + (["published"] if published else [])
+    names = list(ds.feature_names) + ["bias"]
+    table = [header]
+    for j, name in enumerate(names):
+        def coefficient(model):
+            return "—" if model is None else format_value(model[0][j] if j < len(ds.feature_names) else model[1])
+        row = [name, *(coefficient(models.get(lang)) for lang in languages), coefficient(ref_model)]
+        if published:
+            row.append(published["weights"].get(name, "—") if name != "bias" else published["bias"])
+        table.append(row)
+    row = ["log-likelihood", *(describe(loglik[lang]) if lang in loglik else "—" for lang in languages),
+           "—" if ref_loglik is None else format_value(ref_loglik)]
+    if published:
+        row.append(published.get("log_likelihood", "—"))
+    table.append(row)
+    widths = [max(len(r[c]) for r in table) for c in range(len(header))]
+    for r in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+    for lang, o in outcomes.items():
+        if lang not in models:
+            print(f"  {lang}: {describe(o)[:300]}")
+    ref = record["reference"]
+    print(f"reference: {ref['label']}" if "value" in ref else f"reference: none. {ref['error']}")
+    if published:
+        print(f"published: {published['citation']}")
+    if record["verdict"] == "identical":
+        print("verdict: identical in every language", end="")
+    elif record["verdict"] == "documented":
+        print("verdict: the languages differ, as documented: " +
+              "; ".join(f"[{n}] {notes.notes()[n].title}" for n in record["notes"]), end="")
+    else:
+        print("verdict: DIFFERENT, and no translation note explains it", end="")
+    rel = record["max_relative_difference"]
+    print("" if rel is None else f"; largest relative difference from the reference: {rel:.3g}")
+    print(f"log-likelihood: {record['log_likelihood']['how']}")
+
+
+def add_parser(sub) -> None:
+    f = sub.add_parser("fit", help="train logistic regression on a data set in every language and compare "
+                                   "with a reference library",
+                       description="Train the k-feature logistic regression (fit-newton or fit-gd) on DATASET "
+                                   "in every language, one after the other (a progress line each, on stderr), "
+                                   "and print the coefficients side by side with the reference fit "
+                                   "(statsmodels' Logit for the MLE; scikit-learn's LogisticRegression with "
+                                   "C = 1/λ for a penalty λ > 0) and the verdict. Exit 1 if the languages "
+                                   "differ without a translation note.",
+                       epilog="DATASET is a shipped data set (--list) or a CSV file: a header row naming the "
+                              "columns, numbers below, a 0/1 label column (--label NAME, default the last "
+                              "column); every other column is a feature.")
+    f.add_argument("dataset", nargs="?", metavar="DATASET", help="shipped data set name or CSV file")
+    f.add_argument("--list", action="store_true", help="list the shipped data sets")
+    f.add_argument("--method", choices=("newton", "gd"), default="newton",
+                   help="newton: fit-newton (default); gd: fit-gd, full-batch gradient descent")
+    f.add_argument("--penalty", type=float, metavar="λ",
+                   help="newton: L2 penalty (λ/2)‖w‖² on the summed loss, bias unpenalised (default 0: the MLE)")
+    f.add_argument("--iterations", type=int, metavar="N", help="newton: Newton steps from 0 (default 25)")
+    f.add_argument("--rate", type=float, metavar="R", help="gd: learning rate η (default 0.1)")
+    f.add_argument("--epochs", type=int, metavar="N", help="gd: full-batch steps from 0 (default 1000)")
+    f.add_argument("--label", metavar="NAME", help="CSV: the 0/1 label column (default: the last column)")
+    f.add_argument("--json", action="store_true", help="print one JSON object")
+    f.set_defaults(run=run)
