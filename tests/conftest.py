@@ -24,3 +24,10 @@ def languages():
 def case_results(languages):
     """Every canonical case in every language, in one batch per language, by uuid."""
     return {r.case.uuid: r for r in check.run_cases(languages)}
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory):
+    """The reference site, built once for the session: its build.Report (outdir, pages, …)."""
+    from triglot.site import build
+    return build.build(tmp_path_factory.mktemp("site") / "site", say=lambda text: None)

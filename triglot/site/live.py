@@ -1,0 +1,55 @@
+"""The values a build of the site shows: every case, every notation cell, the claims and
+the figures, computed by the implementations when the site is built (never typed)."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+
+from .. import check, claims, figures, notation, registry
+from ..languages import Languages
+
+
+@dataclass(frozen=True)
+class Live:
+    languages: tuple[str, ...]
+    versions: dict
+    cases: dict            # stem -> [CaseResult], in file order
+    notation: tuple        # RowResult per row
+    proofs: tuple          # claims.Proof per claim
+    figures: dict          # name -> figures.Figure
+    seconds: float
+
+    def results(self) -> list:
+        return [r for rs in self.cases.values() for r in rs]
+
+    def failures(self) -> tuple[str, ...]:
+        """Return every unexplained difference among the cases and the notation cells."""
+        return tuple([f"{r.case.property}[{lang}-{r.case.short}]: {j.detail}" for r in self.results()
+                      for lang, j in r.judgements.items() if not j.ok] +
+                     [f for row in self.notation for f in row.failures] +
+                     [f"claim {p.claim.id}: not proved" for p in self.proofs if not p.proved])
+
+
+def say(text: str) -> None:
+    """Print a progress line on stderr."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def compute(say=say) -> Live:
+    """Return every live value of the site, saying what it runs."""
+    start = time.perf_counter()
+    with Languages() as langs:
+        say("site: running every canonical case in every language…")
+        results = check.run_cases(langs)
+        say("site: drawing the figures from the languages' values…")
+        drawn = figures.draw_all(langs)
+        names = tuple(langs.names)
+    say("site: evaluating the notation table and proving its claims…")
+    rows = tuple(notation.evaluate())
+    proofs = tuple(claims.prove_all())
+    stems = {f.name: f.stem for f in registry.functions().values()}
+    by_stem = {c.stem: [] for c in registry.concepts()}
+    for r in results:
+        by_stem[stems[r.case.property]].append(r)
+    return Live(names, notation.versions(), by_stem, rows, proofs, drawn, time.perf_counter() - start)
