@@ -49,7 +49,7 @@ screenshots: setup-test site
 	$(BIN)/python -m triglot.site.browser site docs/screenshots
 
 bench: setup
-	$(BIN)/python -m triglot.bench
+	$(BIN)/python -m triglot.bench --save docs/bench.json
 
 clean:
 	rm -rf $(VENV) build site test-artifacts *.egg-info .pytest_cache .hypothesis

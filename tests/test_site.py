@@ -170,3 +170,11 @@ def test_a_changed_source_changes_its_page(tmp_path):
     assert "squash any real number into the open unit interval." in text
     assert "Return σ(z), never overflowing" in text
     assert "squash any real number into (0, 1)." in text  # the Scheme and Python headings did not change
+
+
+def test_every_figure_a_page_names_is_drawn(site):
+    from triglot import figures
+    named = [f for p in pages.pages() for f in [p.figure, *(s.figure for s in p.sections)] if f]
+    assert set(named) <= set(figures.FIGURES) and len(named) == len(set(named))
+    for name in named:
+        assert (site / "_images" / f"{name}.svg").is_file(), name

@@ -362,9 +362,12 @@ def main(argv=None):
     parser.add_argument("--accuracy", type=int, default=20_000, metavar="N",
                         help="random doubles per stable form for the accuracy figure (20000; 0: skip)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--save", metavar="FILE", help="also write the figures as JSON to FILE (the site's "
+                                                       "performance page shows the saved run)")
     opts = parser.parse_args(argv)
 
-    result = {"seed": opts.seed, "versions": versions()}
+    result = {"seed": opts.seed, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "versions": versions()}
     progress(f"round trip: {opts.single} single calls to Guile")
     result["round_trip"] = round_trip(opts.single)
     calls = make_calls(opts.calls, opts.seed)
@@ -383,10 +386,25 @@ def main(argv=None):
         progress("make test, timed")
         result["suite"] = suite()
 
+    if opts.save:
+        Path(opts.save).parent.mkdir(parents=True, exist_ok=True)
+        Path(opts.save).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if opts.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         report(result)
+
+
+def saved_report(path) -> list[str] | None:
+    """Return the report of a run saved with --save, as lines; None if there is none."""
+    import contextlib
+    import io
+    if not Path(path).is_file():
+        return None
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        report(json.loads(Path(path).read_text(encoding="utf-8")))
+    return out.getvalue().splitlines()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""The README's generated sections: `triglot check`'s output, the notation table, the concepts
-and the notes, from the data.
+"""The README's generated section: the notation table, from `triglot table --markdown`.
+(The concepts, the notes and `triglot check`'s output live on the site: `triglot site`.)
 
     python -m triglot.readme           rewrite the sections in README.md
     python -m triglot.readme --check   exit 1 if README.md is stale
@@ -11,29 +11,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
 
-from . import cases, notes, registry
-
-
-def concepts_table() -> str:
-    counts = Counter(c.property for c in cases.all_cases())
-    rows = ["| concept | function (Scheme · Python · Hy) | mathematics | cases |", "|---|---|---|---|"]
-    for c in registry.concepts():
-        for f in c.functions:
-            rows.append(f"| [{c.stem}](scheme_src/{c.stem}.scm) | `({f.name} {' '.join(f.params)})` · "
-                        f"`{f.python_name}({', '.join(f.params)})` · `({f.name} {' '.join(f.params)})` | "
-                        f"{f.math} | {counts[f.name]} |")
-    return "\n".join(rows)
-
-
-def notes_table() -> str:
-    rows = ["| note | what differs | python · hy · scheme | cases |", "|---|---|---|---|"]
-    for n in notes.notes().values():
-        pattern = " · ".join(f"`{n.when.get(k, '')}`".replace("|", "\\|") for k in ("python", "hy", "scheme")) \
-            if n.when else "all three agree; the code and the mathematics differ"
-        rows.append(f"| `{n.id}` | {n.title} | {pattern} | {len(n.cases)} |")
-    return "\n".join(rows)
+from . import registry
 
 
 def notation_table() -> str:
@@ -41,15 +20,7 @@ def notation_table() -> str:
     return notation.markdown(notation.evaluate(), claims.prove_all())
 
 
-def check_output() -> str:
-    from . import check
-    from .languages import Languages
-    with Languages() as langs:
-        return "```\n$ .venv/bin/triglot check\n" + "\n".join(check.report(check.run_cases(langs), langs.names)) \
-            + "\n```"
-
-
-SECTIONS = {"check": check_output, "notation": notation_table, "concepts": concepts_table, "notes": notes_table}
+SECTIONS = {"notation": notation_table}
 
 
 def render(text: str) -> str:

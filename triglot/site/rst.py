@@ -239,7 +239,7 @@ def index(live) -> str:
     data = pages.site()
     out = [heading(data["section"].capitalize(), "="), plain(data["intro"].strip()) + "\n",
            ".. toctree::\n   :caption: Pages\n   :hidden:\n\n" +
-           "".join(f"   {p.slug}\n" for p in pages.pages()) + "   notes\n",
+           "".join(f"   {p.slug}\n" for p in pages.pages()) + "   notes\n   performance\n",
            ".. toctree::\n   :caption: Canonical cases\n   :hidden:\n\n" +
            "".join(f"   cases/{c.stem}\n" for c in registry.concepts())]
     body = []
@@ -253,7 +253,8 @@ def index(live) -> str:
                  for k, f in enumerate(c.functions)]
     out += [heading("Concepts", "-"), "In the order the mathematics builds them. Hy spells every name as "
             "Scheme does.\n", table(["concept", "page", "Scheme · Hy", "Python", "mathematics", "cases"], body),
-            "Where the languages part, and why: :doc:`notes`.\n"]
+            "Where the languages part, and why: :doc:`notes`. What checking costs, and the languages' "
+            "speed side by side: :doc:`performance`.\n"]
     results = live.results()
     rows = check.summary(results, list(live.languages))
     body = [[r["concept"], r["language"], str(r["cases"]), str(r["identical"]), str(r["documented"]),
@@ -287,9 +288,23 @@ def cases_page(stem: str, live) -> str:
     return "\n".join(out)
 
 
+def performance_page() -> str:
+    """Return the page of the last saved `make bench` run (docs/bench.json), as it printed it."""
+    from ..bench import saved_report
+    lines = saved_report(registry.root() / "docs" / "bench.json")
+    out = [":doc:`← back to {} <index>`\n".format(pages.site()["section"]), heading("Performance", "="),
+           "The cost of checking, and the languages' speed side by side, measured by ``make bench`` in one run "
+           "on the 2-core machine the project is tested on. These figures are measured, not computed in this "
+           "build; the run's date and versions head the report. They are for people comparing languages, "
+           "not targets: the teaching code stays one readable loop per formula.\n"]
+    out.append(".. code-block:: text\n\n" + indent("\n".join(lines), 3) + "\n" if lines else
+               "No run saved yet: ``make bench`` measures and saves one (``docs/bench.json``).\n")
+    return "\n".join(out)
+
+
 def documents(live) -> dict[str, str]:
     """Return every page's text by its document name."""
-    docs = {"index": index(live), "notes": notes_page(live)}
+    docs = {"index": index(live), "notes": notes_page(live), "performance": performance_page()}
     docs.update({p.slug: page(p, live) for p in pages.pages()})
     docs.update({f"cases/{c.stem}": cases_page(c.stem, live) for c in registry.concepts()})
     return docs
