@@ -69,7 +69,8 @@ def test_every_cited_note_exists_and_lists_the_case():
 def test_every_note_names_cases_that_cite_it():
     by_id = {c.uuid: c for c in ALL}
     for note in notes.notes().values():
-        assert note.cases or note.tests, f"note {note.id} names no case (or test) that demonstrates it"
+        assert note.cases or note.tests or note.phrases, \
+            f"note {note.id} names no case, test or phrasebook row that demonstrates it"
         for t in note.tests:
             assert (registry.root() / t).is_file(), f"note {note.id} names a missing test file {t}"
         for u in note.cases:

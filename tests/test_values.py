@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triglot.compare import identical, kind
-from triglot.values import (BadValue, Error, format_outcome, format_value, from_scheme, parse_argument,
-                            parse_value, to_scheme)
+from triglot.values import (UNSPECIFIED, BadValue, Char, Error, Opaque, Pair, Symbol, Vector, format_outcome,
+                            format_value, from_scheme, parse_argument, parse_value, to_scheme)
+
+
 
 EVERY_DOUBLE = st.integers(0, 2 ** 64 - 1).map(lambda b: struct.unpack("<d", struct.pack("<Q", b))[0])
 
@@ -44,8 +46,39 @@ def test_scheme_answers_keep_exactness():
     assert kind(from_scheme("f3.0")) == "float"
     assert identical(from_scheme("f-0.0"), -0.0) and not identical(from_scheme("f0.0"), -0.0)
     assert identical(from_scheme("c-inf.0 3.141592653589793"), complex(-math.inf, math.pi))
+    assert from_scheme("o#<procedure car (_)>") == Opaque("procedure")  # its type, never its printed text
+
+
+RICH = ["string:abc", "string:", "string:λ 1", "char:a", "char: ", "symbol:car", "none", "unspecified",
+        "opaque:procedure", ["vector:", "exact:1", "string:x"], ["tuple:"], ["dict:", ["string:a", "exact:1"]],
+        ["pair:", "exact:1", "exact:2"], ["exact:1", ["vector:", ["vector:"]]]]
+
+
+@pytest.mark.parametrize("v", RICH, ids=str)
+def test_the_phrasebook_kinds_round_trip(v):
+    x = parse_value(v, rich=True)
+    assert format_value(x) == v and identical(x, parse_value(v, rich=True))
+
+
+def test_the_phrasebook_kinds_are_distinct():
+    """A symbol is not a string, a character not a one-letter string, a vector not a list or a tuple."""
+    assert not identical(Symbol("a"), "a") and not identical(Char("a"), "a")
+    assert not identical(Vector([1]), (1,)) and not identical(Vector([1]), [1]) and not identical((1,), [1])
+    assert not identical(None, UNSPECIFIED) and not identical(Pair(1, 2), [1, 2])
+    assert identical({"a": 1, "b": 2}, {"b": 2, "a": 1}) and not identical({"a": 1}, {"a": 1.0})
+
+
+@pytest.mark.parametrize("v", ["string:abc", ["vector:", "exact:1"], "none", "symbol:x"])
+def test_the_phrasebook_kinds_are_never_arguments(v):
     with pytest.raises(BadValue):
-        from_scheme("o#<procedure car>")
+        parse_value(v)
+
+
+def test_scheme_answers_of_every_kind():
+    assert from_scheme("sa\"b") == 'a"b' and type(from_scheme("sab")) is str
+    assert from_scheme("h\u03bb") == Char("\u03bb") and from_scheme("ycar") == Symbol("car")
+    assert from_scheme({"vector": ["x1", ["f0.5"]]}) == Vector([1, [0.5]])
+    assert from_scheme({"pair": ["x1", "x2"]}) == Pair(1, 2) and from_scheme("u") is UNSPECIFIED
 
 
 @pytest.mark.parametrize("text, value", [

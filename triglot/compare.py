@@ -12,15 +12,17 @@ from fractions import Fraction
 
 import mpmath
 
-from .values import Error
+from .values import UNSPECIFIED, Char, Error, Opaque, Pair, Symbol, Vector
 
 
 _KINDS = {float: "float", bool: "bool", int: "exact", Fraction: "exact", complex: "complex", list: "list",
-          Error: "error"}
+          Error: "error", str: "string", Symbol: "symbol", Char: "char", Vector: "vector", tuple: "tuple",
+          dict: "dict", Pair: "pair", type(None): "none", type(UNSPECIFIED): "unspecified", Opaque: "opaque"}
 
 
 def kind(o) -> str:
-    """Return the kind of an outcome: float, exact, bool, complex, list or error."""
+    """Return the kind of an outcome: float, exact, bool, complex, list or error (and, in the
+    phrasebook, string, symbol, char, vector, tuple, dict, pair, none, unspecified, opaque)."""
     return _KINDS[type(o)]
 
 
@@ -46,9 +48,13 @@ def identical(a, b) -> bool:
         return same_float(a, b)
     if ka == "complex":
         return same_float(a.real, b.real) and same_float(a.imag, b.imag)
-    if ka == "list":
+    if ka in ("list", "vector", "tuple"):
         return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b))
-    return a == b
+    if ka == "dict":
+        return len(a) == len(b) and all(k in b and identical(v, b[k]) for k, v in a.items())
+    if ka == "pair":
+        return identical(a.car, b.car) and identical(a.cdr, b.cdr)
+    return a == b  # numbers, booleans, strings, symbols, characters, none, opaque types
 
 
 def first_difference(a, b, path=()):

@@ -28,6 +28,7 @@ class Note:
     when: dict
     cases: tuple[str, ...]
     tests: tuple[str, ...] = ()    # test files that show it, for a note no case can show
+    phrases: tuple[str, ...] = ()  # phrasebook rows that show it (phrasebook.toml ids)
 
     def explains(self, function: str, outcomes: dict) -> bool:
         """Return True when this note accounts for these outcomes of one call."""
@@ -65,7 +66,8 @@ def notes() -> dict[str, Note]:
     """Return every note by id, in file order."""
     data = registry.load_toml("notes.toml")
     return {n["id"]: Note(n["id"], n["title"], n["text"].strip(), tuple(n.get("functions", ())),
-                          dict(n.get("when", {})), tuple(n.get("cases", ())), tuple(n.get("tests", ())))
+                          dict(n.get("when", {})), tuple(n.get("cases", ())), tuple(n.get("tests", ())),
+                          tuple(n.get("phrases", ())))
             for n in data["note"]}
 
 

@@ -45,13 +45,13 @@ class SchemeImpl:
     def label(self) -> str:
         return f"scheme/{self.name}"
 
-    def argv(self, sources, names) -> list[str]:
+    def argv(self, sources, names, libraries=()) -> list[str]:
         exe = shutil.which(self.command[0])
         if exe is None:
             raise SchemeUnavailable(
                 f"{self.label}: the `{self.command[0]}` command is not installed. {self.install}")
         return [exe, *self.command[1:], str(SHIMS / f"{self.name}.scm"),
-                *map(str, sources), "--", *names]
+                *libraries, *map(str, sources), "--", *names]
 
     @cached_property
     def version(self) -> str:
@@ -79,9 +79,10 @@ class SchemeRunner:
     small_read = 1 << 12   # a read this short in a batch means answers trickle in: wait…
     gather = 0.0005        # …this long (s) for more before reading again
 
-    def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(),
+    def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(), libraries=(),
                  timeout: float = 10.0, start_timeout: float = 60.0):
         self.impl = impl
+        self.libraries = tuple(libraries)   # more R7RS libraries for the environment: "(scheme char)"
         self.name = impl.label
         self.timeout = timeout
         self.start_timeout = start_timeout
@@ -97,7 +98,7 @@ class SchemeRunner:
 
     def start(self):
         """Start the process and wait for it to say it has loaded every file."""
-        argv = self.impl.argv(self.sources, self.names)
+        argv = self.impl.argv(self.sources, self.names, self.libraries)
         self._stderr = tempfile.TemporaryFile()
         env = {**os.environ, "GUILE_AUTO_COMPILE": "0"}
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -1,20 +1,23 @@
 ;;; guile.scm — the GNU Guile shim: load the concept files into an R7RS-small
 ;;; environment and answer calls read from standard input, one JSON line each.
 ;;;
-;;; usage:   guile --no-auto-compile -s guile.scm FILE ... -- NAME ...
+;;; usage:   guile --no-auto-compile -s guile.scm [(LIBRARY NAME) ...] FILE ... -- NAME ...
+;;;          a (LIBRARY NAME) argument adds that library to the environment
 ;;; startup: ["ready",COUNT]  or  ["load-error",FILE,MESSAGE]  or  ["missing",NAME]
 ;;; request: (ID INDEX ARG ...)   INDEX into the NAMEs; each ARG is data
 ;;;          (numbers, #t/#f, lists) and is never evaluated
 ;;; answer:  [ID,"ok",V]  or  [ID,"error",KEY,MESSAGE]
 ;;;          V is "f<real>" (inexact), "x<real>" (exact), "c<re> <im>"
-;;;          (non-real), true/false, or a JSON array of V.
+;;;          (non-real), true/false, or a JSON array of V; and, for the
+;;;          phrasebook, "s<string>", "h<char>", "y<symbol>", "u" (unspecified),
+;;;          {"vector":[V,...]}, {"pair":[V,V]}, "o<printed object>".
 ;;;
 ;;; The files see only (scheme base) and (scheme inexact): what R7RS-small
 ;;; promises, so a Guile extension in a concept file fails here, loudly.
 
 (use-modules (ice-9 exceptions) (ice-9 format) (ice-9 rdelim) (scheme eval))
 
-(define env (environment '(scheme base) '(scheme inexact)))
+(define env #f)  ; (scheme base) and (scheme inexact), plus the libraries named on the command line
 
 (define (json-string s)
   (call-with-output-string
@@ -39,6 +42,13 @@
                         " " (number->string (imag-part v)) "\""))
         ((list? v)
          (string-append "[" (string-join (map encode v) ",") "]"))
+        ((string? v) (json-string (string-append "s" v)))
+        ((char? v) (json-string (string-append "h" (string v))))
+        ((symbol? v) (json-string (string-append "y" (symbol->string v))))
+        ((vector? v)
+         (string-append "{\"vector\":[" (string-join (map encode (vector->list v)) ",") "]}"))
+        ((pair? v) (string-append "{\"pair\":[" (encode (car v)) "," (encode (cdr v)) "]}"))
+        ((unspecified? v) "\"u\"")
         (else (json-string (string-append "o" (object->string v))))))
 
 (define (irritants-text xs)
@@ -119,8 +129,12 @@
   (let split ((args args) (files '()))
     (cond ((null? args) (emit "[\"load-error\",\"\",\"no -- before the names\"]"))
           ((string=? (car args) "--")
-           (let ((names (cdr args)))
-             (for-each load-source (reverse files))
+           (let* ((names (cdr args))
+                  (libraries (filter (lambda (f) (string-prefix? "(" f)) (reverse files)))
+                  (sources (filter (lambda (f) (not (string-prefix? "(" f))) (reverse files))))
+             (set! env (apply environment '(scheme base) '(scheme inexact)
+                              (map (lambda (l) (with-input-from-string l read)) libraries)))
+             (for-each load-source sources)
              (let ((procs (list->vector
                             (map (lambda (name)
                                    (catch #t
