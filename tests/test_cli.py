@@ -59,13 +59,14 @@ def test_batch_is_json_lines_in_order_with_bad_lines_reported(tmp_path):
     r = triglot("call", "--batch", str(batch), "--json")
     assert r.returncode == 2, "a bad line makes the exit code 2"
     out = [json.loads(line) for line in r.stdout.splitlines()]
-    assert len(out) == 6, "one record per non-blank line, none lost"
+    assert len(out) == 7, "one record per input line, the blank one included: none lost, none shifted"
     assert out[0]["function"] == "sigmoid" and out[0]["identical"] is True
     assert out[1]["function"] == "cross-entropy" and out[1]["notes"] == ["log-of-zero"]
-    assert "error" in out[2] and "line 3" in out[2]["error"]
-    assert "error" in out[3] and "line 4" in out[3]["error"]
+    assert "error" in out[2] and out[2]["error"].startswith("line 3: ")
+    assert "error" in out[3] and out[3]["error"].startswith("line 4: ")
     assert out[4]["results"]["python"] == {"value": ["-1.0", "-0.5"]}
-    assert "error" in out[5] and "no-such-function" in out[5]["error"]
+    assert out[5]["error"].startswith("line 6: blank")
+    assert "error" in out[6] and "no-such-function" in out[6]["error"]
 
 
 def test_batch_from_stdin():

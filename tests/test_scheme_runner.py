@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from triglot import registry
 from triglot.compare import identical
 from triglot.scheme import SchemeRunner, SchemeUnavailable
-from triglot.values import BadValue, Error, parse_argument, to_scheme
+from triglot.arguments import parse_argument
+from triglot.values import BadValue, Error, to_scheme
 
 MISBEHAVE = Path(__file__).resolve().parent / "scheme" / "misbehave.scm"
 HELPERS = ["echo", "spin", "hang", "babble", "garble", "garble-no-newline", "bump", "bump-count",
@@ -369,9 +370,8 @@ def test_parse_argument_refuses_anything_but_data(tmp_path):
 
 @pytest.mark.parametrize("text, value", [
     ("0.5", 0.5), ("-0.0", -0.0), ("1e-320", 1e-320), ("inf", math.inf), ("-inf.0", -math.inf),
-    ("nan", math.nan), ("true", True), ("#f", False), ("1/2", Fraction(1, 2)),
-    ("exact:-3", -3), ("[1.0, 2]", [1.0, 2]), ("[[true], [0.5, []]]", [[True], [0.5, []]]),
-    ("(1.5, 2.5)", [1.5, 2.5]),
+    ("nan", math.nan), ("1/2", Fraction(1, 2)),
+    ("exact:-3", -3), ("[1.0, 2]", [1.0, 2]), ("[[1], [0.5, []]]", [[1], [0.5, []]]),
 ])
 def test_parse_argument_accepts_data(text, value):
     assert identical(parse_argument(text), value)

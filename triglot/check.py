@@ -12,6 +12,7 @@ from . import cases as casefile
 from . import notes, registry
 from .compare import identical
 from .languages import Languages
+from .values import Error
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,13 @@ def report(results: list[CaseResult], languages: list[str]) -> list[str]:
     return lines
 
 
+TIMEOUTS = ("SchemeTimeout", "CallTimeout")
+
+
 @dataclass(frozen=True)
 class CallVerdict:
-    """The verdict on one call: identical, documented (with notes) or different."""
+    """The verdict on one call: identical, documented (with notes), different, or timeout
+    (a language gave no answer in time: no verdict on the values can be given)."""
     status: str
     notes: tuple = ()
 
@@ -76,6 +81,8 @@ class CallVerdict:
 def verdict(function: str, outcomes: dict) -> CallVerdict:
     """Return the verdict for one call's outcomes in every language."""
     values = list(outcomes.values())
+    if any(isinstance(v, Error) and v.runner and v.kind in TIMEOUTS for v in values):
+        return CallVerdict("timeout")
     if all(identical(values[0], v) for v in values[1:]):
         return CallVerdict("identical")
     explained = notes.explain(registry.function(function).name, outcomes)

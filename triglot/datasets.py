@@ -183,6 +183,11 @@ def load_csv(path, label: str | None = None) -> Dataset:
         ys.append(int(y))
     if not rows:
         raise BadData(f"{where}, line {lines[0][0]}: a header but no rows of data")
+    if len(rows) < 2:
+        raise BadData(f"{where}: one row of data; a fit needs at least two rows, of both classes")
+    if len(set(ys)) < 2:
+        raise BadData(f"{where}: every label {label!r} is {ys[0]}; a fit needs examples of both classes "
+                      "(with one class the weights grow without bound)")
     features = header[:at] + header[at + 1:]
     return Dataset(name=where, description=f"{len(rows)} rows from {where}; label {label!r}",
                    source=where, feature_names=features, rows=rows, ys=ys)
@@ -259,6 +264,29 @@ def _sklearn_fit(dataset: Dataset, penalty: float) -> tuple[list, str]:
         except (ConvergenceWarning, ValueError, ArithmeticError) as e:
             raise ReferenceFailed(f"{label} found no fit: {e}", label) from e
     return [[float(w) for w in clf.coef_[0]], float(clf.intercept_[0])], label
+
+
+REFERENCE_LIMIT = 10_000_000_000  # floating-point operations a Newton step of the reference may take
+
+
+def reference_cost(dataset: Dataset) -> int:
+    """Return the work of one Newton step of the reference: the Hessian, n·k², and its solve, k³."""
+    k = len(dataset.feature_names) + 1
+    return len(dataset.rows) * k ** 2 + k ** 3
+
+
+def gradient_norm(dataset: Dataset, model, penalty: float = 0.0) -> float:
+    """Return ‖∇‖ of the mean penalised loss (1/n)(Σ L + (λ/2)‖w‖²) at model [weights, bias]:
+    about 0 at the optimum (NumPy, in doubles)."""
+    import numpy as np
+
+    x = np.asarray(dataset.rows, dtype=float)
+    w, b = np.asarray(model[0], dtype=float), float(model[1])
+    with np.errstate(over="ignore"):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+    r = p - np.asarray(dataset.ys, dtype=float)
+    g = np.append(x.T @ r + penalty * w, r.sum()) / len(dataset.rows)
+    return float(np.linalg.norm(g))
 
 
 # ---------------------------------------------------------------- the fit's quality

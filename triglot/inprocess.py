@@ -1,23 +1,51 @@
 """Runner for the languages that run inside this Python process: Python and Hy.
 
 Hy compiles to Python bytecode, so both are called directly, with no process
-boundary; an exception becomes an Error outcome.
+boundary; an exception becomes an Error outcome.  A call has a timeout too,
+where it runs on the main thread: an interval timer (SIGALRM) stops it.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
+import signal
 import sys
+import threading
 
 from . import registry
 from .values import Error
 
 
+class CallTimeout(BaseException):
+    """The call ran past its deadline (a BaseException, so the code under test cannot catch it)."""
+
+
+def _expire(signum, frame):
+    raise CallTimeout
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """Stop the code inside after `seconds` with CallTimeout (main thread only; None: no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class InProcessRunner:
     """Calls the functions of one package (python_src or hy_src)."""
 
-    def __init__(self, name: str, package: str):
+    def __init__(self, name: str, package: str, timeout: float | None = None):
         self.name = name
         self.package = package
+        self.timeout = timeout
         self._table: dict[str, object] = {}
 
     def resolve(self, fn: registry.Function):
@@ -42,7 +70,11 @@ class InProcessRunner:
     def call(self, name: str, args: list):
         f = self._table.get(name) or self.resolve(registry.function(name))
         try:
-            return f(*args)
+            with deadline(self.timeout):
+                return f(*args)
+        except CallTimeout:
+            return Error("CallTimeout", f"no result from {self.name} within {self.timeout:g} s; the call was "
+                                        "stopped", runner=True)
         except Exception as e:  # the outcome *is* the exception
             return Error(type(e).__name__, str(e))
 
@@ -50,9 +82,9 @@ class InProcessRunner:
         pass
 
 
-def python_runner() -> InProcessRunner:
-    return InProcessRunner("python", "python_src")
+def python_runner(timeout: float | None = None) -> InProcessRunner:
+    return InProcessRunner("python", "python_src", timeout)
 
 
-def hy_runner() -> InProcessRunner:
-    return InProcessRunner("hy", "hy_src")
+def hy_runner(timeout: float | None = None) -> InProcessRunner:
+    return InProcessRunner("hy", "hy_src", timeout)

@@ -16,9 +16,10 @@ def family(language: str) -> str:
 class Languages:
     """The runners of every language, opened once and reused for many calls."""
 
-    def __init__(self, schemes=("guile",), **scheme_options):
-        self.runners = [python_runner(), hy_runner()]
-        self.runners += [SchemeRunner(IMPLEMENTATIONS[s], **scheme_options) for s in schemes]
+    def __init__(self, schemes=("guile",), timeout: float = 10.0, **scheme_options):
+        """Open every language; each call in any of them may take at most `timeout` seconds."""
+        self.runners = [python_runner(timeout), hy_runner(timeout)]
+        self.runners += [SchemeRunner(IMPLEMENTATIONS[s], timeout=timeout, **scheme_options) for s in schemes]
 
     @property
     def names(self) -> list[str]:
@@ -39,23 +40,29 @@ class Languages:
 
     def _run_all(self, calls) -> dict:
         """Return {language: outcomes}.  Out-of-process runners work in threads while the
-        in-process ones run here, so Guile computes while Python and Hy do."""
+        in-process ones run here, so Guile computes while Python and Hy do.  An interrupt
+        (Ctrl-C, SIGTERM) stops everything at once: the Scheme processes are killed."""
         done: dict = {}
 
         def run(runner):
             try:
                 done[runner.name] = runner.call_many(calls)
-            except BaseException as e:  # handed to the caller below
+            except Exception as e:  # handed to the caller below
                 done[runner.name] = e
 
-        threads = [threading.Thread(target=run, args=(r,)) for r in self.runners if isinstance(r, SchemeRunner)]
-        for t in threads:
-            t.start()
-        for r in self.runners:
-            if not isinstance(r, SchemeRunner):
-                run(r)
-        for t in threads:
-            t.join()
+        threads = [threading.Thread(target=run, args=(r,), daemon=True) for r in self.runners
+                   if isinstance(r, SchemeRunner)]
+        try:
+            for t in threads:
+                t.start()
+            for r in self.runners:
+                if not isinstance(r, SchemeRunner):
+                    run(r)
+            for t in threads:
+                t.join()
+        except BaseException:
+            self.close()  # kills the Scheme processes; their threads end on the closed pipes
+            raise
         for outcome in done.values():
             if isinstance(outcome, BaseException):
                 raise outcome

@@ -61,6 +61,12 @@ def functions() -> dict[str, Function]:
     return {f.name: f for c in concepts() for f in c.functions}
 
 
+@cache
+def parameter_kinds() -> dict[str, str]:
+    """Return what each parameter takes, by name: number, count, numbers or rows."""
+    return dict(load_toml("concepts.toml")["parameters"])
+
+
 class BadCall(ValueError):
     """A call that cannot be made: an unknown function or the wrong number of arguments."""
 

@@ -16,7 +16,6 @@ are results only: arguments stay numbers, booleans and lists.
 """
 from __future__ import annotations
 
-import ast
 import json
 import math
 import re
@@ -228,41 +227,6 @@ def _float(s: str) -> float:
 
 def _exact(q: Fraction):
     return q.numerator if q.denominator == 1 else q
-
-
-def parse_argument(text: str):
-    """Return the value of one command-line argument.
-
-    Accepts JSON or Python literals of numbers, booleans and (nested) lists:
-    `0.5`, `-1000`, `-0.0`, `1e-320`, `[1.0, 2]`, `true`; the special floats
-    `inf`, `-inf`, `nan` (or `+inf.0` …); exact ratios `1/2` or `exact:1/2`.
-    Anything else (names, strings, calls, dicts) is refused: arguments are data.
-    """
-    s = text.strip()
-    if _RATIONAL.match(s):  # 2, -1000, 1/2: exact, as in Python and Scheme
-        return _exact(Fraction(s))
-    try:
-        return parse_value(s)
-    except BadValue:
-        pass
-    for loader in (json.loads, ast.literal_eval):
-        try:
-            tree = loader(s)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-        return check_data(tree, text)
-    raise BadValue(f"argument {text!r} is not a number, boolean or list of them")
-
-
-def check_data(tree, where="argument"):
-    """Return tree if it holds only numbers, booleans and lists (tuples become lists)."""
-    if isinstance(tree, (bool, int, float)):
-        return tree
-    if isinstance(tree, (list, tuple)):
-        return [check_data(e, where) for e in tree]
-    if isinstance(tree, str):
-        return parse_value(tree)
-    raise BadValue(f"{where!r}: {type(tree).__name__} is not a number, boolean or list")
 
 
 # ---------------------------------------------------------------- Scheme wire text

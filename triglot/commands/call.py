@@ -6,18 +6,13 @@ import math
 import sys
 from fractions import Fraction
 
-from .. import check, notes, registry
+from .. import batch, check, notes, registry
+from ..arguments import parse_argument
 from ..languages import Languages
-from ..values import check_data, format_outcome, format_value, parse_argument, to_scheme
+from ..values import format_outcome, format_value, to_scheme
 from . import UsageError
 
-
-def _parse_call(function: str, args: list) -> tuple[str, list]:
-    fn = registry.function(function)
-    if len(args) != len(fn.params):
-        raise registry.BadCall(f"{fn.name} takes {len(fn.params)} argument(s) ({' '.join(fn.params)}), "
-                               f"got {len(args)}")
-    return fn.name, args
+EXIT = {"identical": 0, "documented": 0, "different": 1, "timeout": 4}
 
 
 def _call_record(name, args, outcomes) -> dict:
@@ -49,53 +44,54 @@ def _print_call(name: str, args: list, record: dict) -> None:
         for n in map(notes.notes().get, record["notes"]):
             print(f"  [{n.id}] {n.title}")
             print("    " + n.text.split("\n\n")[0].replace("\n", "\n    "))
+    elif record["verdict"] == "timeout":
+        print("verdict: none: a language gave no answer in time (--timeout SECONDS to allow more)")
     else:
         print("verdict: DIFFERENT, and no translation note explains it")
 
 
 def run(opts) -> int:
+    if opts.timeout is not None and not opts.timeout > 0:
+        raise UsageError(f"--timeout must be a number of seconds > 0, not {opts.timeout:g}")
     if opts.batch:
         return _call_batch(opts)
     if not opts.function:
         raise UsageError("name a function (or give --batch FILE); functions: " + ", ".join(registry.functions()))
-    name, args = _parse_call(opts.function, [parse_argument(a) for a in opts.args])
-    with Languages() as langs:
+    fn = registry.function(opts.function)
+    name, args = batch.checked(fn, [parse_argument(a, f"{fn.name}'s {p}") for a, p in
+                                    zip(opts.args, fn.params)] + opts.args[len(fn.params):])
+    with Languages(timeout=opts.timeout or 10.0) as langs:
         outcomes = langs.call(name, args)
     record = _call_record(name, args, outcomes)
     if opts.json:
         print(json.dumps(record, ensure_ascii=False))
     else:
         _print_call(name, args, record)
-    return 0 if record["verdict"] != "different" else 1
+    return EXIT[record["verdict"]]
 
 
 def _call_batch(opts) -> int:
-    """JSON Lines in, JSON Lines out, same order; a bad line gets an "error" record."""
-    stream = sys.stdin if opts.batch == "-" else open(opts.batch, encoding="utf-8")
-    with stream:
-        lines = [(n, line) for n, line in enumerate(stream, 1) if line.strip()]
-    parsed, problems = [], {}
-    for n, line in lines:
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("args"), list):
-                raise UsageError('each line must be {"function": NAME, "args": [...]}')
-            parsed.append(_parse_call(str(item.get("function")), check_data(item["args"], f"line {n}")))
-        except (ValueError, UsageError) as e:  # bad JSON, BadValue, BadCall
-            problems[len(parsed) + len(problems)] = f"line {n}: {e}"
-    with Languages() as langs:
-        outcomes = iter(langs.call_many(parsed))
-    worst = 0
-    calls = iter(parsed)
-    for k in range(len(lines)):
-        if k in problems:
-            record, worst = {"error": problems[k]}, 2
-        else:
-            name, args = next(calls)
-            record = _call_record(name, args, next(outcomes))
-            worst = max(worst, 1 if record["verdict"] == "different" else 0)
-        print(json.dumps(record, ensure_ascii=False) if opts.json else _batch_line(record))
-    return worst
+    """JSON Lines in, JSON Lines out, same order, streamed; a bad line gets an "error" record."""
+    if opts.function or opts.args:
+        raise UsageError("give either --batch FILE or FUNCTION ARG…, not both")
+    stream = sys.stdin.buffer if opts.batch == "-" else open(opts.batch, "rb")
+    seen = set()
+    with stream, Languages(timeout=opts.timeout or 10.0) as langs:
+        for lines in batch.chunks(stream.fileno()):
+            items = []
+            for number, raw in lines:
+                try:
+                    items.append(batch.parse_line(number, raw))
+                except batch.BadLine as e:
+                    items.append(str(e))
+            calls = [item for item in items if isinstance(item, tuple)]
+            outcomes = iter(langs.call_many(calls) if calls else ())
+            for item in items:
+                record = {"error": item} if isinstance(item, str) else _call_record(*item, next(outcomes))
+                seen.add(record.get("verdict", "bad input"))
+                print(json.dumps(record, ensure_ascii=False) if opts.json else _batch_line(record))
+            sys.stdout.flush()
+    return 1 if "different" in seen else 4 if "timeout" in seen else 2 if "bad input" in seen else 0
 
 
 def _batch_line(record: dict) -> str:
@@ -115,14 +111,21 @@ def _result_text(r: dict) -> str:
 def add_parser(sub) -> None:
     k = sub.add_parser("call", help="call one function in every language and compare",
                        description="Call FUNCTION in every language and give each result and the verdict. "
-                                   "Arguments are numbers, booleans or lists, written as JSON or Python "
-                                   "literals (0.5, -1000, -0.0, 1e-320, [1, 2.0]); also inf, -inf, nan "
-                                   "and exact ratios such as 1/2. Integers are exact, as in Scheme.",
+                                   "An argument is a number or a list: exact integers (1000, -3) and ratios "
+                                   "(1/2, exact:-3/4); floats (0.5, -0.0, 1e-320, .5); inf, -inf, nan (or "
+                                   "+inf.0, -inf.0, +nan.0); lists [1, 2.0, [inf]]. ASCII digits only; no "
+                                   "booleans, strings or names: arguments are data, never code. Exit 0 "
+                                   "identical or documented, 1 an unexplained difference, 2 bad input, 3 a "
+                                   "language cannot run, 4 a call timed out.",
                        epilog="Batch: --batch FILE (or - for stdin) reads JSON Lines "
-                              '{"function": "sigmoid", "args": [0.5]} and prints one result per line, '
-                              "in order.")
+                              '{"function": "sigmoid", "args": [0.5, "inf", "1/2"]} and prints one record per '
+                              "input line, in order, as they are checked; a line that cannot be called gets "
+                              '{"error": "line N: …"}. The exit code is 1 if any call differs unexplained, '
+                              "else 4 if any timed out, else 2 if any line was bad, else 0.")
     k.add_argument("function", nargs="?", help="function name, Scheme or Python spelling")
     k.add_argument("args", nargs="*", help="arguments (data only)")
     k.add_argument("--json", action="store_true", help="print one JSON object (per line with --batch)")
     k.add_argument("--batch", metavar="FILE", help="JSON Lines of calls (- for stdin)")
+    k.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="the longest one call may take in any language (default 10)")
     k.set_defaults(run=run)

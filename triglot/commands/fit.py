@@ -63,6 +63,35 @@ def _as_floats(model) -> list:
     return [[float(w) for w in model[0]], float(model[1])]
 
 
+CONVERGED = 1e-6   # ‖∇‖ of the mean loss below which a fit counts as converged
+
+
+def _reference(ds, penalty, function, opts):
+    """Return (model, record, log-likelihood, None) of the reference library's fit, or a record that
+    says why there is none: --no-reference, a data set too large for it, or the library failing."""
+    import time
+
+    from .. import datasets
+    if opts.no_reference:
+        return None, {"label": "none", "error": "not run (--no-reference)"}, None, None
+    if datasets.reference_cost(ds) > datasets.REFERENCE_LIMIT:
+        return None, {"label": "none", "error": (
+            f"not run: {len(ds.rows)} rows × {len(ds.feature_names)} features is beyond the size the reference "
+            f"is run for (n·k² + k³ ≤ {datasets.REFERENCE_LIMIT:,} operations a Newton step, k = features + 1); "
+            "--no-reference skips it")}, \
+            None, None
+    print("fit: reference …", end="", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    try:
+        model, label = datasets.reference(ds, penalty)
+    except datasets.ReferenceFailed as e:
+        print(" no fit", file=sys.stderr, flush=True)
+        return None, {"label": e.label, "error": str(e)}, None, None
+    print(f" {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+    target = " (the MLE, which gradient descent approaches)" if function == "fit-gd" and penalty == 0 else ""
+    return model, {"label": label + target, "value": format_value(model)}, datasets.log_likelihood(ds, model), None
+
+
 def run(opts) -> int:
     import time
 
@@ -101,16 +130,12 @@ def run(opts) -> int:
                           "languages' log-likelihood function takes one feature")
     verdict = check.verdict(function, outcomes)
     penalty = settings.get("penalty", 0.0)
-    try:
-        ref_model, ref_label = datasets.reference(ds, penalty)
-        reference = {"label": ref_label + (" (the MLE, which gradient descent approaches)"
-                                           if function == "fit-gd" else ""),
-                     "value": format_value(ref_model)}
-        ref_loglik = datasets.log_likelihood(ds, ref_model)
+    ref_model, reference, ref_loglik, max_rel = _reference(ds, penalty, function, opts)
+    if ref_model is not None:
         differences = [datasets.max_relative_difference(m, ref_model) for m in models.values()]
         max_rel = max(differences) if differences and len(models) == len(outcomes) else None
-    except datasets.ReferenceFailed as e:
-        ref_model, reference, ref_loglik, max_rel = None, {"label": e.label, "error": str(e)}, None, None
+    gradients = {lang: datasets.gradient_norm(ds, m, penalty) for lang, m in models.items()}
+    converged = all(g <= CONVERGED for g in gradients.values()) if gradients else False
     record = {
         "dataset": ds.name, "source": ds.source, "rows": len(ds.rows), "features": ds.feature_names,
         "method": opts.method, "function": function, "settings": settings,
@@ -119,16 +144,17 @@ def run(opts) -> int:
         "reference": reference,
         "identical": verdict.identical, "verdict": verdict.status, "notes": [n.id for n in verdict.notes],
         "max_relative_difference": max_rel,
+        "gradient_norm": {lang: round(g, 17) for lang, g in gradients.items()}, "converged": converged,
         "log_likelihood": {"how": loglik_how + (" (reference: in Python, with mpmath)" if k == 1 else ""),
                            "results": {lang: format_outcome(v) for lang, v in loglik.items()},
                            "reference": None if ref_loglik is None else format_value(ref_loglik)},
-        "published": ds.published,
+        "published": ds.published if penalty == 0 else None,  # the published result is the MLE
     }
     if opts.json:
         print(json.dumps(record, ensure_ascii=False))
     else:
         _print_fit(ds, record, outcomes, models, loglik, ref_model, ref_loglik)
-    return 1 if verdict.status == "different" else 0
+    return {"different": 1, "timeout": 4}.get(verdict.status, 0)
 
 
 def _fit_list(opts) -> int:
@@ -158,7 +184,7 @@ def _print_fit(ds, record, outcomes, models, loglik, ref_model, ref_loglik) -> N
     k = len(ds.feature_names)
     print(f"{record['function']} on {ds.name}: {len(ds.rows)} rows × {k} feature{'s' * (k != 1)}; {how}")
     languages = list(outcomes)
-    published = ds.published
+    published = record["published"]
     header = ["coefficient", *languages, "reference"] + (["published"] if published else [])
     names = list(ds.feature_names) + ["bias"]
     table = [header]
@@ -193,6 +219,13 @@ def _print_fit(ds, record, outcomes, models, loglik, ref_model, ref_loglik) -> N
         print("verdict: DIFFERENT, and no translation note explains it", end="")
     rel = record["max_relative_difference"]
     print("" if rel is None else f"; largest relative difference from the reference: {rel:.3g}")
+    worst = max(record["gradient_norm"].values(), default=None)
+    if worst is not None:
+        print(f"converged: ‖∇‖ of the mean loss ≤ {worst:.2g}" if record["converged"] else
+              f"NOT converged: ‖∇‖ of the mean loss is still {worst:.2g} (more --epochs or --iterations, "
+              "or another --rate, bring it closer to the optimum)")
+    if ds.published and not published:
+        print("published: not shown; the published result is the unpenalised MLE, not comparable with λ > 0")
     print(f"log-likelihood: {record['log_likelihood']['how']}")
 
 
@@ -218,5 +251,7 @@ def add_parser(sub) -> None:
     f.add_argument("--rate", type=float, metavar="R", help="gd: learning rate η (default 0.1)")
     f.add_argument("--epochs", type=int, metavar="N", help="gd: full-batch steps from 0 (default 1000)")
     f.add_argument("--label", metavar="NAME", help="CSV: the 0/1 label column (default: the last column)")
+    f.add_argument("--no-reference", action="store_true",
+                   help="do not fit the reference library (statsmodels or scikit-learn) beside the languages")
     f.add_argument("--json", action="store_true", help="print one JSON object")
     f.set_defaults(run=run)
