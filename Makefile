@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test guile chromium demo test site screenshots bench clean
+.PHONY: setup setup-test guile chromium demo test site screenshots fuzz bench clean
 
 setup: guile $(VENV)/.installed
 
@@ -39,6 +39,10 @@ demo: setup
 
 test: setup-test
 	$(BIN)/python -m pytest
+
+# The differential fuzzer for minutes (make test runs it with a small fixed budget and seed).
+fuzz: setup
+	$(BIN)/triglot fuzz --seconds 300
 
 # The reference site, for readers: site/index.html opens from disk.
 site: setup

@@ -92,7 +92,7 @@ def test_difference_notes_explain_their_cases_outcomes(case_results):
             continue
         for u in note.cases:
             r = case_results[u]
-            assert note.explains(r.case.property, r.outcomes), (
+            assert note.explains(r.case.property, r.outcomes, r.case.args), (
                 f"note {note.id} does not match case {u} ({r.case.description}): {r.outcomes}")
 
 
@@ -105,3 +105,17 @@ def test_notes_without_a_pattern_are_about_the_mathematics(case_results):
         for u in note.cases:
             r = case_results[u]
             assert all(j.ok for j in r.judgements.values()), r.judgements
+
+
+def test_narrowed_notes_excuse_only_their_difference():
+    """log-of-exact needs an exact argument; exact-zero-minus allows only the sign of a zero to differ."""
+    from fractions import Fraction
+    log = notes.notes()["log-of-exact"]
+    differs = {"python": 0.5, "hy": 0.5, "scheme/guile": 0.5000000000000001}
+    assert log.explains("surprise", differs, [Fraction(1, 7)]) and not log.explains("surprise", differs, [0.25])
+    assert not log.explains("surprise", differs)  # no arguments known: no excuse
+    zero = notes.notes()["exact-zero-minus"]
+    signs = {"python": [0.0, 1.0], "hy": [0.0, 1.0], "scheme/guile": [-0.0, 1.0]}
+    assert zero.explains("linear-gradient", signs, [0, 0.0, 1.0, 0.0])
+    assert not zero.explains("linear-gradient", {**signs, "scheme/guile": [-0.0, 1.5]}, [0, 0.0, 1.0, 0.0])
+    assert not zero.explains("linear-gradient", signs, [0.0, 0.0, 1.0, 0.0])

@@ -35,7 +35,7 @@ def test_identical_or_documented(languages, name):
     def run(batch):
         results = languages.call_many([(name, args) for args in batch])
         for args, outcomes in zip(batch, results):
-            v = check.verdict(name, outcomes)
+            v = check.verdict(name, outcomes, args)
             assert v.status != "different", f"({name} {args}): unexplained difference {outcomes}"
 
     run()

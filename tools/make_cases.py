@@ -89,6 +89,8 @@ R2 = ([[0.5, 1.0], [2.0, -1.0], [-1.0, 0.5], [3.0, 2.0], [-2.5, -1.5], [0.2, 0.3
 ROWS1 = ([[x] for x in D2[0]], D2[1])
 PY_LENGTHS = both_py(err("ValueError", "unequal-lengths"))
 PY_EMPTY = both_py(err("ZeroDivisionError", "division-by-zero"))
+PY_BIG = both_py(err("OverflowError", "exact-beyond-double"))
+BIG = 10 ** 400
 
 CASES = {
     "sigmoid": [
@@ -170,6 +172,16 @@ CASES = {
         ("surprise", "p = 2 is not a probability, but log 2 is defined: −0.693…", [2.0], {}),
         ("surprise", "p = +∞: −∞", [inf], {}),
         ("surprise", "p = NaN: NaN", [nan], {}),
+        ("surprise", "an exact ratio 1/7: Python rounds it to a double before the log; Guile computes "
+                     "log 1 − log 7 from the exact ratio, and the last bit differs", [Fraction(1, 7)],
+         {SCHEME: val(1.9459101490553132, "log-of-exact")}),
+        ("surprise", "an exact 10³⁰⁵, inside the double range: Python rounds it to a double before the log; "
+                     "Guile takes log m + e·ln 2 from its leading bits, and the last bit differs", [10 ** 305],
+         {SCHEME: val(-702.2884533631839, "log-of-exact")}),
+        ("surprise", "an exact ratio beyond any double, 10⁴⁰⁰/3: Python's math.log converts it to a float and "
+                     "raises OverflowError; Guile takes log 10⁴⁰⁰ − log 3, three roundings that leave it "
+                     "1.09 ULP from the exact value", [Fraction(BIG, 3)],
+         {**PY_BIG, SCHEME: val(-919.93542490895, "exact-beyond-double")}),
     ],
     "nats-to-bits": [
         ("nats-to-bits", "ln 2 nats (the double nearest ln 2) is 1 bit", [0.6931471805599453], {}),
@@ -188,6 +200,8 @@ CASES = {
         ("nats-to-bits", "+∞ nats", [inf], {}),
         ("nats-to-bits", "−∞ nats", [-inf], {}),
         ("nats-to-bits", "NaN", [nan], {}),
+        ("nats-to-bits", "an exact 10⁴⁰⁰ nats: Python converts it to a float for the division and raises "
+                         "OverflowError; Guile's inexact 10⁴⁰⁰ is +inf.0", [BIG], PY_BIG),
     ],
     "cross-entropy": [
         ("cross-entropy", "confident and right is low: y = 1, p = 0.9", [1, 0.9], {}),
@@ -218,6 +232,9 @@ CASES = {
                           "ValueError; Guile computes in the complex plane", [1, 1.5],
          {**PY_LOGNEG, SCHEME: val(complex(-0.4054651081081644, -0.0), "log-of-negative")}),
         ("cross-entropy", "p = NaN: NaN in every language", [1, nan], {}),
+        ("cross-entropy", "y = 0 and an exact p = 1/10: 1 − p = 9/10 stays exact. Python rounds it to 0.9 "
+                          "before the log; Guile computes log1p(−1/10), and the last bit differs",
+         [0, Fraction(1, 10)], {SCHEME: val(0.10536051565782631, "log-of-exact")}),
     ],
     "cross-entropy-from-logit": [
         ("cross-entropy-from-logit", "z = 0 (p = ½), y = 1: ln 2", [1, 0.0], {}),
@@ -314,6 +331,8 @@ CASES = {
         ("decision-boundary", "exact w = 0: Python raises ZeroDivisionError; Guile's exact (/ −1 0) "
                               "raises numerical-overflow", [0, 1],
          {**PY_DIV0, SCHEME: err("numerical-overflow", "division-by-zero")}),
+        ("decision-boundary", "exact w and b whose ratio is beyond any double: Python's int / int raises "
+                              "OverflowError; Scheme keeps the exact −10⁴⁰⁰/3", [3, BIG], PY_BIG),
     ],
     "mean-cross-entropy": [
         ("mean-cross-entropy", "w = b = 0: every p̂ = ½, so the mean loss is ln 2", [0.0, 0.0, *D2], {}),
@@ -348,6 +367,9 @@ CASES = {
         ("descent-step", "soft labels", [0.3, -0.2, *SOFT, 0.5], {}),
         ("descent-step", "a tiny rate", [0.3, -0.2, *D2, 0.01], {}),
         ("descent-step", "a negative rate climbs the loss instead", [0.0, 0.0, *D2, -0.5], {}),
+        ("descent-step", "an exact b = 0 where the soft label is met, σ(0) = 0.5: the step in b is 0.0, and "
+                         "Python's 0 − 0.0 is 0.0 where Guile's (- 0 0.0) is −0.0", [0.0, 0, [1.0], [0.5], 1.0],
+         {SCHEME: val([0.0, -0.0], "exact-zero-minus")}),
     ],
     "fit": [
         ("fit", "one epoch", [*D2, 0.5, 1], {}),
@@ -405,6 +427,8 @@ CASES = {
          every(val(nan, "zero-times-infinity"))),
         ("linear-prediction", "NaN input", [nan, 1.0, 0.0], {}),
         ("linear-prediction", "subnormal product", [1e-200, 1e-120, 0.0], {}),
+        ("linear-prediction", "an exact w beyond any double times the float x = 1.0: Python raises "
+                              "OverflowError converting 10⁴⁰⁰; Guile's product is +inf.0", [BIG, 1.0, 0.0], PY_BIG),
     ],
     "linear-gradient": [
         ("linear-gradient", "ŷ − y = 1: (1.5, 1)", [2.0, -1.0, 1.5, 1.0], {}),
@@ -420,6 +444,9 @@ CASES = {
         ("linear-gradient", "NaN label", [1.0, 0.0, 1.0, nan], {}),
         ("linear-gradient", "infinite x: (∞, ∞)", [1.0, 0.0, inf, 0.0], {}),
         ("linear-gradient", "soft numbers", [0.7, -0.2, 1.3, 0.4], {}),
+        ("linear-gradient", "an exact prediction ŷ = 2·1 − 2 = 0 and the float label 0.0: Python's 0 − 0.0 "
+                            "is 0.0; Guile's (- 0 0.0) is −0.0, and so is −0.0·1", [2, -2, 1, 0.0],
+         {SCHEME: val([-0.0, -0.0], "exact-zero-minus")}),
     ],
     "dot": [
         ("dot", "1·3 + 2·4 = 11", [[1.0, 2.0], [3.0, 4.0]], {}),
@@ -436,6 +463,12 @@ CASES = {
         ("dot", "a longer sum", [[0.5, -1.25, 2.0, 3.5, -0.75], [2.0, 4.0, -1.5, 0.5, 8.0]], {}),
         ("dot", "unequal lengths: Python's zip(strict=True) raises ValueError; Scheme stops at the end "
                 "of u", [[1.0, 2.0], [3.0, 4.0, 5.0]], {**PY_LENGTHS, SCHEME: val(11.0, "unequal-lengths")}),
+        ("dot", "an exact component beyond any double: Python raises OverflowError converting 10⁴⁰⁰ for the "
+                "product with 1.0; Guile's sum is +inf.0", [[1.0], [BIG]], PY_BIG),
+        ("dot", "10⁴⁰⁰ and a missing component: Python stops at the first product (OverflowError) before "
+                "zip notices the lengths; Guile goes on with +inf.0 and fails at the end of v "
+                "(wrong-type-arg)", [[BIG, 1.0], [1.0]],
+         {**PY_BIG, SCHEME: err("wrong-type-arg", "exact-beyond-double")}),
     ],
     "solve": [
         ("solve", "a 2×2 system", [[[2.0, 1.0], [1.0, 3.0]], [3.0, 5.0]], {}),
@@ -456,6 +489,15 @@ CASES = {
         ("solve", "a singular matrix: Python raises ZeroDivisionError; Guile divides by the zero pivot "
                   "and gets −inf.0 and +inf.0", [[[1.0, 2.0], [2.0, 4.0]], [1.0, 1.0]],
          {**PY_DIV0, SCHEME: val([-inf, inf], "division-by-zero")}),
+        ("solve", "more right-hand sides than rows: Python's zip(strict=True) raises ValueError; Scheme's map "
+                  "stops at the shorter list, and the elimination reads past the end of the matrix",
+         [[[2.0]], [1.0, 1.0]], {**PY_LENGTHS, SCHEME: err("out-of-range", "unequal-lengths")}),
+        ("solve", "a row too short for the system: Python's m[r][c] raises IndexError; Guile's vector-ref "
+                  "raises out-of-range", [[[1.0, 2.0], [3.0]], [1.0, 1.0]],
+         {**both_py(err("IndexError", "index-out-of-range")), SCHEME: err("out-of-range", "index-out-of-range")}),
+        ("solve", "an exact 0 in the matrix and in v: eliminating below the pivot leaves 0 − 0.0·1.0, which is "
+                  "0.0 in Python and −0.0 in Guile, and x₂ keeps that sign", [[[1.0, 2.0], [0, 1.0]], [1.0, 0]],
+         {SCHEME: val([1.0, -0.0], "exact-zero-minus")}),
     ],
     "fit-gd": [
         ("fit-gd", "one epoch, two features", [*R2, 0.5, 1], {}),
@@ -539,7 +581,7 @@ def ulp_bound(prop: str, args: list, exact) -> tuple[float, str | None]:
 
 
 def _finite(args) -> bool:
-    return all(_finite(a) if isinstance(a, list) else math.isfinite(a) for a in args)
+    return all(_finite(a) if isinstance(a, list) else not isinstance(a, float) or math.isfinite(a) for a in args)
 
 
 def _finite_exact(x) -> bool:

@@ -78,12 +78,12 @@ class CallVerdict:
         return self.status == "identical"
 
 
-def verdict(function: str, outcomes: dict) -> CallVerdict:
-    """Return the verdict for one call's outcomes in every language."""
+def verdict(function: str, outcomes: dict, args=None) -> CallVerdict:
+    """Return the verdict for one call's outcomes in every language (notes may ask for its args)."""
     values = list(outcomes.values())
     if any(isinstance(v, Error) and v.runner and v.kind in TIMEOUTS for v in values):
         return CallVerdict("timeout")
     if all(identical(values[0], v) for v in values[1:]):
         return CallVerdict("identical")
-    explained = notes.explain(registry.function(function).name, outcomes)
+    explained = notes.explain(registry.function(function).name, outcomes, args)
     return CallVerdict("documented", tuple(explained)) if explained else CallVerdict("different")

@@ -11,6 +11,7 @@ import importlib
 import signal
 import sys
 import threading
+import time
 
 from . import registry
 from .values import Error
@@ -20,23 +21,33 @@ class CallTimeout(BaseException):
     """The call ran past its deadline (a BaseException, so the code under test cannot catch it)."""
 
 
-def _expire(signum, frame):
-    raise CallTimeout
+class Watchdog:
+    """One interval timer for a run of calls: it ticks every quarter timeout, and a tick that finds
+    the current call older than the timeout stops it.  Two system calls a batch, not two a call;
+    a call is stopped between 1 and 1.25 timeouts after it started."""
 
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.started = None  # when the running call started; None between calls
 
-@contextlib.contextmanager
-def deadline(seconds):
-    """Stop the code inside after `seconds` with CallTimeout (main thread only; None: no limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def _tick(self, signum, frame):
+        if self.started is not None and time.monotonic() - self.started > self.seconds:
+            self.started = None
+            raise CallTimeout
+
+    @contextlib.contextmanager
+    def running(self):
+        """Arm the timer for the calls made inside (main thread only; no timeout: no timer)."""
+        if not self.seconds or threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = signal.signal(signal.SIGALRM, self._tick)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds / 4, self.seconds / 4)
+        try:
+            yield self
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 class InProcessRunner:
@@ -65,18 +76,24 @@ class InProcessRunner:
 
     def call_many(self, calls):
         """Return one outcome per (function name, args) call, in order."""
-        return [self.call(name, args) for name, args in calls]
+        with Watchdog(self.timeout).running() as watchdog:
+            return [self._call(name, args, watchdog) for name, args in calls]
 
     def call(self, name: str, args: list):
+        return self.call_many([(name, args)])[0]
+
+    def _call(self, name: str, args: list, watchdog: Watchdog):
         f = self._table.get(name) or self.resolve(registry.function(name))
         try:
-            with deadline(self.timeout):
-                return f(*args)
+            watchdog.started = time.monotonic()
+            return f(*args)
         except CallTimeout:
             return Error("CallTimeout", f"no result from {self.name} within {self.timeout:g} s; the call was "
                                         "stopped", runner=True)
         except Exception as e:  # the outcome *is* the exception
             return Error(type(e).__name__, str(e))
+        finally:
+            watchdog.started = None
 
     def close(self):
         pass

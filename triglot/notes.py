@@ -7,11 +7,17 @@ difference between languages.
 
 Patterns: "error:KIND" (an error of that kind), "value" (any value), "nan",
 "complex", "exact", "float" (a non-NaN float), "any", and "a|b" for either.
+
+Two optional fields narrow a note to the difference it really explains, so that
+it can never excuse another: `arguments = "exact"` (it applies only to a call
+with an exact number among its arguments) and `differ = "sign-of-zero"` (the
+outcomes are alike but for the sign of a zero).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 
 from . import registry
@@ -29,16 +35,47 @@ class Note:
     cases: tuple[str, ...]
     tests: tuple[str, ...] = ()    # test files that show it, for a note no case can show
     phrases: tuple[str, ...] = ()  # phrasebook rows that show it (phrasebook.toml ids)
+    arguments: str | None = None   # "exact": only for a call with an exact argument
+    differ: str | None = None      # "sign-of-zero": the only difference allowed
 
-    def explains(self, function: str, outcomes: dict) -> bool:
-        """Return True when this note accounts for these outcomes of one call."""
+    def explains(self, function: str, outcomes: dict, args=None) -> bool:
+        """Return True when this note accounts for these outcomes of one call (made with args)."""
         if not self.when or function not in self.functions:
+            return False
+        if self.arguments == "exact" and not (args is not None and has_exact(args)):
+            return False
+        if self.differ and not alike(list(outcomes.values()), self.differ):
             return False
         for language, outcome in outcomes.items():
             pattern = self.when.get(language) or self.when.get(language.split("/")[0])
             if pattern is None or not matches(pattern, outcome):
                 return False
         return True
+
+
+def has_exact(value) -> bool:
+    """Return True when a value is, or holds, an exact number."""
+    if isinstance(value, list):
+        return any(map(has_exact, value))
+    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+
+
+def alike(values: list, differ: str) -> bool:
+    """Return True when the outcomes differ at most as `differ` allows, pairwise."""
+    first, *rest = values
+    return all(_alike(first, v, differ) for v in rest)
+
+
+def _alike(a, b, differ: str) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_alike(x, y, differ) for x, y in zip(a, b))
+    if type(a) is not float or type(b) is not float:
+        return False
+    if a != a or b != b:
+        return a != a and b != b
+    if differ == "sign-of-zero":
+        return a == b  # 0.0 == -0.0: only the sign of a zero may differ
+    raise ValueError(f"unknown differ {differ!r} in notes.toml")
 
 
 def matches(pattern: str, outcome) -> bool:
@@ -67,10 +104,10 @@ def notes() -> dict[str, Note]:
     data = registry.load_toml("notes.toml")
     return {n["id"]: Note(n["id"], n["title"], n["text"].strip(), tuple(n.get("functions", ())),
                           dict(n.get("when", {})), tuple(n.get("cases", ())), tuple(n.get("tests", ())),
-                          tuple(n.get("phrases", ())))
+                          tuple(n.get("phrases", ())), n.get("arguments"), n.get("differ"))
             for n in data["note"]}
 
 
-def explain(function: str, outcomes: dict) -> list[Note]:
-    """Return the notes that account for a difference in one call's outcomes."""
-    return [n for n in notes().values() if n.explains(function, outcomes)]
+def explain(function: str, outcomes: dict, args=None) -> list[Note]:
+    """Return the notes that account for a difference in one call's outcomes (made with args)."""
+    return [n for n in notes().values() if n.explains(function, outcomes, args)]

@@ -16,7 +16,7 @@ EXIT = {"identical": 0, "documented": 0, "different": 1, "timeout": 4}
 
 
 def _call_record(name, args, outcomes) -> dict:
-    v = check.verdict(name, outcomes)
+    v = check.verdict(name, outcomes, args)
     return {"function": name, "args": [format_value(a) for a in args],
             "results": {lang: format_outcome(o) for lang, o in outcomes.items()},
             "identical": v.identical, "verdict": v.status, "notes": [n.id for n in v.notes]}

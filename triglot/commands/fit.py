@@ -128,7 +128,7 @@ def run(opts) -> int:
             loglik = {lang: datasets.log_likelihood(ds, m) for lang, m in models.items()}
             loglik_how = ("computed in Python (mpmath) from each column's coefficients, because the "
                           "languages' log-likelihood function takes one feature")
-    verdict = check.verdict(function, outcomes)
+    verdict = check.verdict(function, outcomes, args)
     penalty = settings.get("penalty", 0.0)
     ref_model, reference, ref_loglik, max_rel = _reference(ds, penalty, function, opts)
     if ref_model is not None:

@@ -142,7 +142,7 @@ def run_examples(calls) -> list[Example]:
     print(f"triglot show: running {len(calls)} examples in every language…", file=sys.stderr)
     with Languages() as langs:
         outcomes = langs.call_many([(name, args) for name, args, _ in calls])
-    return [Example(n, a, s, o, check.verdict(n, o)) for (n, a, s), o in zip(calls, outcomes)]
+    return [Example(n, a, s, o, check.verdict(n, o, a)) for (n, a, s), o in zip(calls, outcomes)]
 
 
 def example_lines(examples: list[Example], language: str | None) -> list:

@@ -1,0 +1,239 @@
+"""The differential fuzzer: random inputs for every function, each call judged by
+the one rule (check.verdict), each unexplained difference shrunk to a small example.
+
+Arguments are drawn by parameter name (concepts.toml `params`):
+  scalars  z p h y w x b rate penalty: any value below (labels y too, not only 0 and 1)
+  counts   epochs iterations: exact 0…8, since a count is a count (a float or a negative
+           number of steps is outside the domain) and each call must stay cheap
+  lists    xs ys u v: 0…5 values, usually as long as their partner list, sometimes not;
+           rows: such a list of feature lists (1…3 features, now and then a ragged row);
+           a: a square matrix, as many rows as v has values (sometimes not).  Never ragged
+           or oblong: that is no system of equations (a case shows the index error it gives),
+           and such a matrix with a zero pivot parts the languages twice over (Python stops
+           at the pivot, Guile goes on and reads past a row's end), which teaches nothing new
+Values: random 64-bit patterns read as doubles, the special doubles (±0.0, subnormals,
+the largest and smallest normals, ±inf, NaN, the thresholds of exp), small ordinary
+doubles, exact integers (bignums beyond the double range too) and exact ratios.
+The same seed and the same number of inputs give the same inputs.
+"""
+from __future__ import annotations
+
+import math
+import random
+import struct
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from . import check, registry
+from .compare import kind
+from .values import Error, format_value
+
+BATCH = 2000          # calls per language per round
+SHRINK_ROUNDS = 40    # greedy steps at most per difference
+KEEP = 8              # distinct differences kept (and shrunk) per function
+TINY = 5e-324         # the smallest subnormal
+SPECIAL = (0.0, -0.0, TINY, -TINY, 2.225073858507201e-308, 2.2250738585072014e-308, -2.2250738585072014e-308,
+           1.7976931348623157e308, -1.7976931348623157e308, math.inf, -math.inf, math.nan,
+           709.782712893384, 709.7827128933841, -709.782712893384, -709.7827128933841,  # e^x overflows above
+           -745.1332191019411, -745.1332191019412, 1.0, -1.0, 0.5, 2.0)                 # e^x is 0.0 below
+SCALARS = {"z", "p", "h", "y", "w", "x", "b", "rate", "penalty"}
+COUNTS = {"epochs", "iterations"}
+SIMPLE = (0.0, 1.0, -1.0, 2.0)
+
+
+# ---------------------------------------------------------------- generators
+
+def random_bits(rng: random.Random) -> float:
+    """Return a random 64-bit pattern read as a double (any double, NaN included)."""
+    return struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+
+
+def ordinary(rng: random.Random) -> float:
+    """Return a small double with few digits, as data sets hold them."""
+    return round(rng.uniform(-8, 8), rng.randint(0, 3))
+
+
+def exact(rng: random.Random):
+    """Return an exact integer or ratio: small, beyond any double, or a ratio of either."""
+    pick = rng.random()
+    if pick < 0.4:
+        return rng.randint(-3, 3)
+    if pick < 0.6:
+        return rng.choice((-1, 1)) * (10 ** rng.randint(300, 330) + rng.randint(0, 10 ** 6))
+    q = Fraction(rng.randint(-12, 12), rng.randint(2, 12))
+    if pick > 0.9:
+        q *= Fraction(10) ** rng.randint(-330, 330)
+    return q.numerator if q.denominator == 1 else q
+
+
+def value(rng: random.Random):
+    """Return one number of any kind the languages take."""
+    pick = rng.random()
+    if pick < 0.3:
+        return random_bits(rng)
+    if pick < 0.5:
+        return rng.choice(SPECIAL)
+    if pick < 0.8:
+        return ordinary(rng)
+    return exact(rng)
+
+
+def length(rng: random.Random, n: int) -> int:
+    """Return n, or now and then another length 0…5 (a mismatched partner list)."""
+    return n if rng.random() < 0.85 else rng.randint(0, 5)
+
+
+def rows(rng: random.Random, n: int, k: int, ragged: bool = True) -> list:
+    """Return n lists of k values each (if ragged, now and then one of another length)."""
+    return [[value(rng) for _ in range(k if not ragged or rng.random() < 0.95 else rng.randint(0, 4))]
+            for _ in range(n)]
+
+
+def arguments(rng: random.Random, fn: registry.Function) -> list:
+    """Return one random argument list for fn, chosen by parameter name."""
+    n, k = rng.randint(0, 5), rng.randint(1, 3)
+    args = []
+    for p in fn.params:
+        if p in SCALARS:
+            args.append(value(rng))
+        elif p in COUNTS:
+            args.append(rng.randint(0, 8))
+        elif p == "rows":
+            args.append(rows(rng, length(rng, n), k))
+        elif p == "a":
+            m = length(rng, n)
+            args.append(rows(rng, m, m, ragged=False))
+        else:
+            args.append([value(rng) for _ in range(length(rng, n))])
+    return args
+
+
+# ---------------------------------------------------------------- judging
+
+def signature(o) -> str:
+    """Return an outcome's kind for grouping: error:KIND, nan, float, exact, complex, list(…)."""
+    if isinstance(o, Error):
+        return "runner" if o.runner else f"error:{o.kind}"
+    if kind(o) == "list":
+        return "list(" + "|".join(sorted({signature(e) for e in o})) + ")"
+    return "nan" if kind(o) == "float" and math.isnan(o) else kind(o)
+
+
+def runner_failed(outcomes: dict) -> bool:
+    """Return True when a runner failed (timeout, crash): never identical, never explained."""
+    return any(isinstance(o, Error) and o.runner for o in outcomes.values())
+
+
+def judge(name: str, outcomes: dict, args=None):
+    """Return None when the outcomes agree or a note explains them, else their family key."""
+    if not runner_failed(outcomes) and check.verdict(name, outcomes, args).status != "different":
+        return None
+    return (name, *(signature(o) for o in outcomes.values()))
+
+
+# ---------------------------------------------------------------- shrinking
+
+def size(v) -> tuple:
+    """Return how complex an argument list is: (length of its text, magnitude)."""
+    def magnitude(x):
+        if isinstance(x, list):
+            return sum(map(magnitude, x))
+        if x != x or (isinstance(x, (int, Fraction)) and abs(x) > 10 ** 308):
+            return 1e308
+        return min(abs(float(x)), 1e308)
+    return len(str(format_value(v))), magnitude(v)
+
+
+def simpler(x) -> list:
+    """Return simpler numbers to try in place of x."""
+    if isinstance(x, float):
+        shorter = [float(f"{x:.{d}g}") for d in range(1, 17)] if math.isfinite(x) else []
+        return [*SIMPLE, *shorter]
+    if isinstance(x, int):
+        big = (1 if x > 0 else -1) * 10 ** (len(str(abs(x))) - 1)
+        return [0, 1, -1, x // 2, x - 1 if x > 0 else x + 1, big]
+    return [0, 1, round(x), x.numerator, Fraction(1, x.denominator)]
+
+
+def variants(args: list) -> list:
+    """Return argument lists one step simpler than args: elements dropped, lists cut, numbers simplified."""
+    out = []
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    for n in lengths:  # drop position i from every list of length n, keeping partner lists matched
+        out += [[a[:i] + a[i + 1:] if isinstance(a, list) and len(a) == n else a for a in args] for i in range(n)]
+    for i, a in enumerate(args):
+        if isinstance(a, list):
+            out += [args[:i] + [b] + args[i + 1:] for b in variants(a)]
+            out += [args[:i] + [a[:j] + a[j + 1:]] + args[i + 1:] for j in range(len(a))]
+        else:
+            out += [args[:i] + [b] + args[i + 1:] for b in simpler(a)]
+    return out
+
+
+@dataclass
+class Difference:
+    """One family of unexplained differences: its smallest example so far, and how often it came."""
+    args: list
+    outcomes: dict
+    hits: int = 1
+
+
+@dataclass
+class Report:
+    """What a run found: inputs tried and unexplained differences (by family) per function."""
+    seed: int
+    inputs: dict = field(default_factory=dict)         # function -> inputs tried
+    differences: dict = field(default_factory=dict)    # function -> {key: Difference}
+    unexplained: int = 0
+    seconds: float = 0.0
+
+
+def shrink(langs, pending: list[tuple[tuple, Difference]]) -> None:
+    """Shrink every pending difference greedily, all of them in one batch per step."""
+    for _ in range(SHRINK_ROUNDS):
+        jobs = []
+        for key, d in pending:
+            better = sorted((v for v in variants(d.args) if size(v) < size(d.args)), key=size)
+            jobs += [(key, d, v) for v in better[:300]]
+        if not jobs:
+            break
+        outcomes = langs.call_many([(key[0], v) for key, _, v in jobs])
+        moved = set()
+        for (key, d, v), o in zip(jobs, outcomes):
+            if id(d) not in moved and judge(key[0], o, v) == key:
+                d.args, d.outcomes = v, o
+                moved.add(id(d))
+        pending = [(k, d) for k, d in pending if id(d) in moved]
+
+
+def run(langs, names: list[str], seed: int, seconds: float | None = None, inputs: int | None = None,
+        progress=None) -> Report:
+    """Return the report of fuzzing the named functions until the budget (seconds or inputs) is spent."""
+    rng, report, start = random.Random(seed), Report(seed), time.monotonic()
+    fns = [registry.function(n) for n in names]
+    report.inputs = {fn.name: 0 for fn in fns}
+    report.differences = {fn.name: {} for fn in fns}
+    done = 0
+    while (inputs is None or done < inputs) and (seconds is None or time.monotonic() - start < seconds):
+        count = BATCH if inputs is None else min(BATCH, inputs - done)
+        calls = [(fn.name, arguments(rng, fn)) for fn in (fns[(done + i) % len(fns)] for i in range(count))]
+        fresh = []
+        for (name, args), o in zip(calls, langs.call_many(calls)):
+            report.inputs[name] += 1
+            key = judge(name, o, args)
+            if key is None:
+                continue
+            report.unexplained += 1
+            known = report.differences[name]
+            if key in known:
+                known[key].hits += 1
+            elif len(known) < KEEP:
+                known[key] = Difference(args, o)
+                fresh.append((key, known[key]))
+        shrink(langs, [(k, d) for k, d in fresh if not runner_failed(d.outcomes)])
+        done += count
+        report.seconds = time.monotonic() - start
+        if progress:
+            progress(report)
+    return report
