@@ -204,3 +204,16 @@ def test_no_csv_bytes_make_a_traceback(tmp_path_factory, capsys, data):
     code = cli.main(["fit", str(path), "--no-reference", "--iterations", "2"])
     out, err = capsys.readouterr()
     assert code in (0, 1, 2, 4) and "Traceback" not in err
+
+
+def test_a_singular_matrix_cites_its_own_note(capsys):
+    code, out, _ = cli_main(capsys, "call", "solve", "[[1.0, 2.0], [2.0, 4.0]]", "[1.0, 1.0]", "--json")
+    assert code == 0 and json.loads(out)["notes"] == ["singular-matrix"]
+
+
+def test_no_module_points_at_a_file_the_project_lacks():
+    from triglot import registry
+    for path in (registry.root() / "triglot").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in ("DESIGN.md", "STYLE.md"):
+            assert name not in text or (registry.root() / name).exists(), f"{path.name} cites {name}"

@@ -1,4 +1,4 @@
-"""The one comparison rule (DESIGN.md), and distance to the exact value in ULPs.
+"""The one comparison rule (the README's "comparison rule"), and distance to the exact value in ULPs.
 
 identical: the same IEEE-754 double (0.0 and -0.0 differ, NaN equals NaN),
 the same exactness, the same list shape, or the same kind of error.  No
