@@ -161,3 +161,18 @@ def test_help_explains_the_command(capsys):
     out = capsys.readouterr().out
     assert stop.value.code == 0
     assert all(word in out for word in ("NOTE", "--all", "--json", "translation note"))
+
+
+def test_a_language_note_runs_its_phrasebook_rows(capsys):
+    """A note about the languages themselves is shown live by the phrasebook rows that cite it."""
+    from triglot import notes, phrasebook
+    note = notes.notes()["truthiness"]
+    assert note.phrases
+    code = cli.main(["explain", "truthiness", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and [p["id"] for p in data["phrases"]] == [r.id for r in phrasebook.rows() if r.note == "truthiness"]
+    for p in data["phrases"]:
+        assert set(p["results"]) == {"python", "hy", "scheme/guile"} and "documented" in p["verdicts"].values()
+    code = cli.main(["explain", "truthiness"])
+    text = capsys.readouterr().out
+    assert code == 0 and "In the phrasebook, run now in every language" in text

@@ -1,11 +1,8 @@
 """The command line as a new user and a hostile one use it: no traceback, no lost batch line,
 Ctrl-C that stops, and exit codes that mean one thing each (0, 1, 2, 3, 4, 130/143, 141)."""
-import io
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest

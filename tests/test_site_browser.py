@@ -1,6 +1,5 @@
 """The built site in a real browser (Debian's Chromium, headless): every page opens offline with
 no console error, every internal link resolves, the language tabs switch, the figures render."""
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -36,8 +35,7 @@ def test_every_page_opens_offline_without_errors(visits):
         assert not seen.problems, f"{name}: {seen.problems}"
 
 
-def test_every_internal_link_resolves(site, visits, chromium):
-    ids: dict[Path, set] = {}
+def test_every_internal_link_resolves(site, visits):
     for name, seen in visits.items():
         page = site / name
         for href in seen.links:
@@ -47,17 +45,17 @@ def test_every_internal_link_resolves(site, visits, chromium):
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             assert target.is_file(), f"{name}: link {href!r} leads nowhere"
             if parts.fragment and target.suffix == ".html":
-                if target not in ids:
-                    ids[target] = _ids(chromium, target)
-                assert unquote(parts.fragment) in ids[target], f"{name}: {href!r} names no element"
+                ids = visits[target.relative_to(site.resolve()).as_posix()].ids
+                assert unquote(parts.fragment) in ids, f"{name}: {href!r} names no element"
 
 
-def _ids(chromium, path: Path) -> set:
-    page, _ = browser.new_page(chromium)
-    page.goto(path.as_uri())
-    found = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
-    page.close()
-    return found
+def test_the_harness_sees_errors_and_blocks_other_hosts(tmp_path, chromium):
+    page = tmp_path / "bad.html"
+    page.write_text('<img src="https://example.org/x.png"><script>console.error("oops");'
+                    'throw new Error("boom")</script><a href="#nowhere">x</a>', encoding="utf-8")
+    seen = browser.visit(chromium, page)
+    assert seen.outside == ["https://example.org/x.png"] and not seen.failed
+    assert "error: oops" in seen.console and "boom" in seen.errors[0] and seen.links == ["#nowhere"]
 
 
 def test_the_language_tabs_switch_together(site, chromium):
@@ -65,15 +63,21 @@ def test_the_language_tabs_switch_together(site, chromium):
     page.goto((site / "logistic-regression.html").as_uri())
     sets = page.locator(".sd-tab-set")
     first, second = sets.nth(0), sets.nth(1)
-    assert first.locator("pre:visible").inner_text().startswith(";;;")  # Scheme first
+    assert first.locator("pre:visible").inner_text().startswith(";;; sigmoid")   # Scheme first
     first.locator("label", has_text="Python").click()
-    shown = [first.locator("pre:visible").inner_text(), second.locator("pre:visible").inner_text()]
-    assert shown[0].startswith('"""sigmoid') and "def sigmoid(z):" in shown[1], shown
-    assert "(define (sigmoid z)" not in second.locator("pre:visible").inner_text()
+    assert first.locator("pre:visible").inner_text().startswith('"""sigmoid')
+    assert first.locator(".sd-tab-content").first.is_hidden()                   # the Scheme panel
+    shown = second.locator("pre:visible").inner_text()                          # synchronised
+    assert "def stable_sigmoid(z):" in shown and "(define" not in shown, shown
+    checked = page.locator(".sd-tab-set > input:checked + label").all_inner_texts()
+    assert checked == ["Python"] * sets.count(), checked                          # every set on the page
     second.locator("label", has_text="Side by side").click()
-    side = second.locator("pre:visible").all_inner_texts()
-    assert len(side) == 3 and "(define (sigmoid z)" in side[0] and "def sigmoid(z):" in side[1] \
-        and "(defn sigmoid [z]" in side[2]
+    side = second.locator("pre:visible")
+    texts = side.all_inner_texts()
+    assert len(texts) == 3 and "(define (stable-sigmoid z)" in texts[0] and "def stable_sigmoid(z):" in texts[1] \
+        and "(defn stable-sigmoid [z]" in texts[2], texts
+    tops = {round(side.nth(k).bounding_box()["y"]) for k in range(3)}
+    assert len(tops) == 1, f"side by side, yet not in one row: {tops}"
     page.close()
     assert not seen.problems, seen.problems
 

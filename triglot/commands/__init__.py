@@ -5,4 +5,4 @@ class UsageError(Exception):
     """Bad input on the command line: exit 2 with the message."""
 
 
-NAMES = ("check", "call", "table", "fit", "show", "site", "explain", "fuzz")
+NAMES = ("check", "call", "table", "fit", "show", "site", "explain", "fuzz", "phrasebook")

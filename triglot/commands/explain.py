@@ -104,6 +104,44 @@ def run_note_cases(note: notes.Note) -> list[check.CaseResult]:
         return check.run_cases(langs, selected)
 
 
+def run_note_phrases(note: notes.Note) -> list:
+    """Return the phrasebook rows that show the note, run now in every language."""
+    from .. import phrasebook
+    rows = [r for r in phrasebook.rows() if r.id in note.phrases]
+    if not rows:
+        return []
+    print(f"triglot explain: running {len(rows)} phrasebook rows in every language…", file=sys.stderr)
+    return phrasebook.evaluate(rows)
+
+
+def phrase_json(res) -> dict:
+    """Return one phrasebook row's cells, results and verdicts for --json."""
+    r = res.row
+    return {"id": r.id, "title": r.title, "scheme": r.scheme, "python": r.python, "hy": r.hy,
+            "results": {lang: format_outcome(o) for lang, o in res.outcomes.items()},
+            "verdicts": {lang: j.status for lang, j in res.judgements.items()}}
+
+
+def phrase_lines(phrases) -> list:
+    """Return the phrasebook rows shown live: each row's cells, each language's value and verdict."""
+    from rich.table import Column
+    from rich.text import Text
+    out = [Text(f"\nIn the phrasebook, run now in every language ({len(phrases)})", style="bold")]
+    for res in phrases:
+        out.append(Text(f"\n{res.row.title}", style="bold"))
+        cells = grid(6)
+        for family in ("scheme", "python", "hy"):
+            cells.add_row(family, Text(getattr(res.row, family)))
+        each = grid(max(map(len, res.outcomes)), Column())
+        for lang, o in res.outcomes.items():
+            j = res.judgements[lang]
+            each.add_row(lang, Text(describe(o)), Text(f"{j.status}: {j.note}" if j.note else j.status,
+                                                        style=STYLE[j.status]))
+        out += [cells, each]
+        out += [Text(f"  {j.detail}", style=STYLE["FAIL"]) for j in res.judgements.values() if not j.ok]
+    return out
+
+
 def as_json(note: notes.Note, results: list[check.CaseResult]) -> dict:
     """Return the note and every case's results as one JSON-ready object (R and V as `call --json`)."""
     return {"id": note.id, "title": note.title, "text": note.text, "functions": list(note.functions),
@@ -125,6 +163,11 @@ def handling(note: notes.Note, results: list[check.CaseResult]) -> list:
         out.append(Text(f"It applies to {', '.join(note.functions)}."))
     elif shown_by:
         out.append(Text(f"Its cases call {', '.join(shown_by)}."))
+    if note.phrases and not note.when:
+        out.append(Text("This note is about the languages themselves, not about a formula: the phrasebook "
+                        "rows below are written so that each language gives its own answer, and each row "
+                        "states the outcome this note explains for every language that parts."))
+        return out
     if not note.when:
         out.append(Text("This note gives no rule for a difference between the languages: all three share this "
                         "behaviour of the code, bit for bit, and the note explains where it departs from the "
@@ -151,6 +194,8 @@ def demonstration(note: notes.Note, results: list[check.CaseResult], every: bool
     from rich.padding import Padding
     from rich.table import Column
     from rich.text import Text
+    if not results and note.phrases:
+        return []
     if not results:
         files = ", ".join(note.tests) or "none"
         return [Text("\nNo single call shows this; the tests do", style="bold"), Text(f"Test files: {files}")]
@@ -177,7 +222,7 @@ def demonstration(note: notes.Note, results: list[check.CaseResult], every: bool
     return out
 
 
-def render(note: notes.Note, results: list[check.CaseResult], opts) -> None:
+def render(note: notes.Note, results: list[check.CaseResult], opts, phrases=()) -> None:
     """Print the note: styled on a terminal, plain text (no trailing spaces) otherwise."""
     from rich.console import Console
     from rich.text import Text
@@ -188,6 +233,7 @@ def render(note: notes.Note, results: list[check.CaseResult], opts) -> None:
              Text("\nWhat differs, and why", style="bold")]
     parts += [Text(p + "\n" * (k < len(paragraphs) - 1)) for k, p in enumerate(paragraphs)]
     parts += handling(note, results) + demonstration(note, results, opts.all)
+    parts += phrase_lines(phrases) if phrases else []
     with console.capture() as captured:
         for part in parts:
             console.print(part)
@@ -204,12 +250,13 @@ def run(opts) -> int:
               else "\n".join(f"{n.id:<26} {n.title}" for n in every))
         return 0
     note = find_note(opts.note)
-    results = run_note_cases(note)
+    results, phrases = run_note_cases(note), run_note_phrases(note)
     if opts.json:
-        print(json.dumps(as_json(note, results), ensure_ascii=False))
+        print(json.dumps({**as_json(note, results), "phrases": [phrase_json(p) for p in phrases]},
+                         ensure_ascii=False))
     else:
-        render(note, results, opts)
-    return 1 if any(j.status == "FAIL" for r in results for j in r.judgements.values()) else 0
+        render(note, results, opts, phrases)
+    return 1 if any(j.status == "FAIL" for r in [*results, *phrases] for j in r.judgements.values()) else 0
 
 
 def add_parser(sub) -> None:

@@ -33,9 +33,11 @@ class Visit:
     failed: list = field(default_factory=list)      # requests that failed
     outside: list = field(default_factory=list)     # requests to anything but file://, blocked
     links: list = field(default_factory=list)       # every a[href], as written
+    ids: set = field(default_factory=set)           # every element id, for links with a #fragment
 
     @property
     def problems(self) -> list[str]:
+        """Return every console error or warning, page error, failed or outside request."""
         return self.console + self.errors + [f"failed: {u}" for u in self.failed] + \
             [f"fetched from another host: {u}" for u in self.outside]
 
@@ -43,13 +45,16 @@ class Visit:
 @contextlib.contextmanager
 def open_browser():
     """Yield a headless Chromium (Playwright's Browser), closed afterwards."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if executable is None:
         raise NoBrowser(f"{CHROMIUM} is missing: {INSTALL}")
-    from playwright.sync_api import Error, sync_playwright
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        raise NoBrowser("the Python package playwright is missing: pip install -e '.[test]' (make setup)") from None
     with sync_playwright() as p:
         try:
-            browser = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
-                                        else shutil.which("chromium"), headless=True, args=FLAGS)
+            browser = p.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
         except Error as e:
             raise NoBrowser(f"Chromium does not start ({str(e).splitlines()[0]}): {INSTALL}") from None
         try:
@@ -59,11 +64,12 @@ def open_browser():
 
 
 def new_page(browser, width: int = 1400, height: int = 1000):
-    """Return a page whose requests outside file:// are blocked, and the Visit it records."""
+    """Return a new page whose requests outside file:// are blocked, and the Visit it records."""
     page = browser.new_page(viewport={"width": width, "height": height})
     visit = Visit("")
 
     def route(r):
+        """Let file:// through; abort and record a request to anything else."""
         if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
             return r.continue_()
         visit.outside.append(r.request.url)
@@ -76,11 +82,12 @@ def new_page(browser, width: int = 1400, height: int = 1000):
 
 
 def visit(browser, path: Path) -> Visit:
-    """Open one page from disk and return what it did."""
+    """Return what one page, opened from disk, logged, loaded, linked to and named."""
     page, seen = new_page(browser)
     seen.url = path.resolve().as_uri()
     page.goto(seen.url, wait_until="load")
     seen.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    seen.ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
     page.close()
     return seen
 
@@ -103,6 +110,7 @@ def screenshots(site_dir, out_dir, browser=None) -> list[Path]:
 
 
 def main(argv=None) -> int:
+    """Write the screenshots of the site named on the command line; return the exit status."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2 or not (Path(args[0]) / "index.html").is_file():
         print("usage: python -m triglot.site.browser SITE_DIR OUT_DIR  (SITE_DIR: a built site, make site)",

@@ -6,7 +6,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from .. import check, claims, figures, notation, registry
+from .. import check, claims, figures, notation, phrasebook, registry
 from ..languages import Languages
 
 
@@ -18,6 +18,7 @@ class Live:
     notation: tuple        # RowResult per row
     proofs: tuple          # claims.Proof per claim
     figures: dict          # name -> figures.Figure
+    phrases: tuple         # phrasebook.RowResult per row
     seconds: float
 
     def results(self) -> list:
@@ -28,6 +29,7 @@ class Live:
         return tuple([f"{r.case.property}[{lang}-{r.case.short}]: {j.detail}" for r in self.results()
                       for lang, j in r.judgements.items() if not j.ok] +
                      [f for row in self.notation for f in row.failures] +
+                     [j.detail for r in self.phrases for j in r.judgements.values() if not j.ok] +
                      [f"claim {p.claim.id}: not proved" for p in self.proofs if not p.proved])
 
 
@@ -48,8 +50,10 @@ def compute(say=say) -> Live:
     say("site: evaluating the notation table and proving its claims…")
     rows = tuple(notation.evaluate())
     proofs = tuple(claims.prove_all())
+    say("site: running the phrasebook's cells…")
+    phrases = tuple(phrasebook.evaluate())
     stems = {f.name: f.stem for f in registry.functions().values()}
     by_stem = {c.stem: [] for c in registry.concepts()}
     for r in results:
         by_stem[stems[r.case.property]].append(r)
-    return Live(names, notation.versions(), by_stem, rows, proofs, drawn, time.perf_counter() - start)
+    return Live(names, notation.versions(), by_stem, rows, proofs, drawn, phrases, time.perf_counter() - start)

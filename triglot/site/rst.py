@@ -161,6 +161,10 @@ def note_block(note, live, functions=None, label=False) -> str:
     if shown:
         out.append("Shown live by its cases:\n")
         out.append(case_table(shown, live.languages))
+    elif note.phrases:
+        out.append("Shown live by the phrasebook: " + ", ".join(
+            f":ref:`{plain(r.row.title)} <phrase-{r.row.id}>`" for r in live.phrases if r.row.id in note.phrases)
+            + ".\n")
     elif note.tests:
         out.append("No single call shows this; the suite shows it in " +
                    ", ".join(literal(t) for t in note.tests) + ".\n")
@@ -177,11 +181,15 @@ def concept_block(stem: str, live, same_title: bool = False) -> str:
     out = [f".. _concept-{stem}:\n"]
     if not same_title:
         out.append(heading(concept.title, "~"))
-    out.append(code_tabs({f: sources.read(f, stem).preamble for f in sources.FAMILIES},
-                         {f: f"{path[f]}, heading" for f in sources.FAMILIES}))
-    for _name, defs in sources.aligned(stem):
-        out.append(code_tabs({f: d.text if d else None for f, d in defs.items()},
-                             {f: f"{path[f]}, line {d.line}" if d else "" for f, d in defs.items()}))
+    head = {f: sources.read(f, stem).preamble for f in sources.FAMILIES}
+    for k, (_name, defs) in enumerate(sources.aligned(stem)):
+        if k == 0:  # the file's heading and imports open its first definition's block
+            texts = {f: head[f] + "\n\n" + d.text if d else head[f] for f, d in defs.items()}
+            captions = {f: f"{path[f]}, from line 1" for f in defs}
+        else:
+            texts = {f: d.text if d else None for f, d in defs.items()}
+            captions = {f: f"{path[f]}, line {d.line}" if d else "" for f, d in defs.items()}
+        out.append(code_tabs(texts, captions))
     out.append(f"Verified in this build with {versions_line(live)}: {ok} of {len(results)} canonical cases "
                f"identical in every language or documented. A sample, run now "
                f"(:doc:`all {len(results)} cases <cases/{stem}>`):\n")
@@ -211,8 +219,7 @@ def page(p: pages.Page, live) -> str:
         out += [heading(s.title, "-"), plain(s.text) + "\n"]
         if s.figure:
             out.append(figure(s.figure, live))
-        out += [concept_block(stem, live, s.concepts == (stem,) and titled(stem) == s.title)
-                for stem in s.concepts]
+        out += [concept_block(stem, live, len(s.concepts) == 1 or titled(stem) == s.title) for stem in s.concepts]
     rows = [r for r in live.notation if r.row.concept in p.concepts]
     if rows:
         out += [heading("Notation reference", "-"),
@@ -239,7 +246,7 @@ def index(live) -> str:
     data = pages.site()
     out = [heading(data["section"].capitalize(), "="), plain(data["intro"].strip()) + "\n",
            ".. toctree::\n   :caption: Pages\n   :hidden:\n\n" +
-           "".join(f"   {p.slug}\n" for p in pages.pages()) + "   notes\n   performance\n",
+           "".join(f"   {p.slug}\n" for p in pages.pages()) + "   phrasebook\n   notes\n   performance\n",
            ".. toctree::\n   :caption: Canonical cases\n   :hidden:\n\n" +
            "".join(f"   cases/{c.stem}\n" for c in registry.concepts())]
     body = []
@@ -253,11 +260,12 @@ def index(live) -> str:
                  for k, f in enumerate(c.functions)]
     out += [heading("Concepts", "-"), "In the order the mathematics builds them. Hy spells every name as "
             "Scheme does.\n", table(["concept", "page", "Scheme · Hy", "Python", "mathematics", "cases"], body),
+            "The language itself, construct by construct: :doc:`phrasebook`. "
             "Where the languages part, and why: :doc:`notes`. What checking costs, and the languages' "
             "speed side by side: :doc:`performance`.\n"]
     results = live.results()
     rows = check.summary(results, list(live.languages))
-    body = [[r["concept"], r["language"], str(r["cases"]), str(r["identical"]), str(r["documented"]),
+    body = [[r["concept"].replace("_", "-"), r["language"], str(r["cases"]), str(r["identical"]), str(r["documented"]),
              str(r["failed"]), ", ".join(f"{k}×{v}" for k, v in r["notes"].items()) or "—"] for r in rows]
     checks = sum(len(r.judgements) for r in results)
     failed = sum(not j.ok for r in results for j in r.judgements.values())
@@ -288,6 +296,23 @@ def cases_page(stem: str, live) -> str:
     return "\n".join(out)
 
 
+def phrasebook_page(live) -> str:
+    """Return the phrasebook: each construct in three languages, run in this build, with its verdict."""
+    out = [":doc:`← back to {} <index>`\n".format(pages.site()["section"]), heading("Phrasebook", "="),
+           "How each Scheme construct is written in Python and in Hy. Every cell below was run in its "
+           f"language in this build ({versions_line(live)}); the value is that of the cell's last "
+           "expression. Identical, or a documented difference with the note that says why.\n"]
+    for topic in dict.fromkeys(r.row.topic for r in live.phrases):
+        out.append(heading(plain(topic[0].upper() + topic[1:]), "-"))
+        for res in (r for r in live.phrases if r.row.topic == topic):
+            row = res.row
+            out += [f".. _phrase-{row.id}:\n", heading(plain(row.title), "~"),
+                    code_tabs({f: getattr(row, f) for f in sources.FAMILIES}, dict.fromkeys(sources.FAMILIES, ""))]
+            body = [[lang, outcome(o), verdict(res.judgements[lang])] for lang, o in res.outcomes.items()]
+            out.append(table(["language", "value", "verdict"], body))
+    return "\n".join(out)
+
+
 def performance_page() -> str:
     """Return the page of the last saved `make bench` run (docs/bench.json), as it printed it."""
     from ..bench import saved_report
@@ -304,7 +329,8 @@ def performance_page() -> str:
 
 def documents(live) -> dict[str, str]:
     """Return every page's text by its document name."""
-    docs = {"index": index(live), "notes": notes_page(live), "performance": performance_page()}
+    docs = {"index": index(live), "notes": notes_page(live), "performance": performance_page(),
+            "phrasebook": phrasebook_page(live)}
     docs.update({p.slug: page(p, live) for p in pages.pages()})
     docs.update({f"cases/{c.stem}": cases_page(c.stem, live) for c in registry.concepts()})
     return docs
