@@ -99,6 +99,8 @@ TAGS = ("vector:", "tuple:", "dict:", "pair:")
 
 def format_value(v) -> str | list:
     """Return the V form of a value (a string, or a list for a list)."""
+    if type(v) is float:  # the common case, kept fast
+        return repr(v)
     if isinstance(v, str):
         return {Symbol: "symbol:", Char: "char:"}.get(type(v), "string:") + v
     if isinstance(v, tuple):
@@ -127,6 +129,8 @@ def format_value(v) -> str | list:
 
 def format_outcome(o) -> dict:
     """Return {"value": V} or {"error": "Type: message"} (the --json `R`)."""
+    if type(o) is float:
+        return {"value": repr(o)}
     if isinstance(o, Error):
         return {"error": str(o)}
     return {"value": format_value(o)}

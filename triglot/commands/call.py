@@ -13,6 +13,7 @@ from ..values import format_outcome, format_value, to_scheme
 from . import UsageError
 
 EXIT = {"identical": 0, "documented": 0, "different": 1, "timeout": 4}
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _call_record(name, args, outcomes) -> dict:
@@ -86,10 +87,12 @@ def _call_batch(opts) -> int:
                     items.append(str(e))
             calls = [item for item in items if isinstance(item, tuple)]
             outcomes = iter(langs.call_many(calls) if calls else ())
+            out = []
             for item in items:
                 record = {"error": item} if isinstance(item, str) else _call_record(*item, next(outcomes))
                 seen.add(record.get("verdict", "bad input"))
-                print(json.dumps(record, ensure_ascii=False) if opts.json else _batch_line(record))
+                out.append(ENCODE(record) if opts.json else _batch_line(record))
+            sys.stdout.write("\n".join(out) + "\n")
             sys.stdout.flush()
     return 1 if "different" in seen else 4 if "timeout" in seen else 2 if "bad input" in seen else 0
 
