@@ -214,3 +214,8 @@ def test_no_module_points_at_a_file_the_project_lacks():
         text = path.read_text(encoding="utf-8")
         for name in ("DESIGN.md", "STYLE.md"):
             assert name not in text or (registry.root() / name).exists(), f"{path.name} cites {name}"
+
+
+def test_check_with_only_timeouts_is_exit_4():
+    r = run_triglot("check", "--timeout", "0.0001")
+    assert r.returncode == 4 and "Traceback" not in r.stderr
