@@ -81,12 +81,16 @@ def brief(v) -> str:
 
 
 def abridged(text: str) -> str:
-    """Return a number's text with a mantissa past 20 digits shortened, its exponent kept."""
+    """Return a number's text with a mantissa past 20 digits shortened, its exponent kept (a huge
+    exponent, as in e^−10⁴⁰⁰, shortened too), and how long each really is."""
     m = NUMBER.fullmatch(text)
-    if not m or len(m.group("digits")) <= 20:
+    digits, exp = (m.group("digits"), m.group("exp") or "") if m else ("", "")
+    if not m or (len(digits) <= 20 and len(exp) <= 8):
         return text
-    digits = m.group("digits")
-    return f"{m.group('sign')}{digits[:18]}…{m.group('exp') or ''} ({len(digits.replace('.', ''))} digits)"
+    said = [f"{len(digits.replace('.', ''))} digits"] if len(digits) > 20 else []
+    said += [f"an exponent of {len(exp.lstrip('eE+-'))} digits"] if len(exp) > 8 else []
+    return (f"{m.group('sign')}{digits[:18] + '…' if len(digits) > 20 else digits}"
+            f"{exp[:8] + '…' if len(exp) > 8 else exp} ({', '.join(said)})")
 
 
 def outcome(o) -> str:
