@@ -4,6 +4,12 @@ Each implementation is a small shim (triglot/schemes/<name>.scm) plus a
 command line.  The shim loads the concept files into an R7RS-small
 environment and answers `(ID INDEX ARG ...)` requests with one JSON line each.
 
+The concept sources are compiled by Guile, and the compiled code is kept in a
+cache folder for the next start (`cache_folder`: $TRIGLOT_CACHE/guile, else
+$XDG_CACHE_HOME/triglot/guile, else ~/.cache/triglot/guile; delete it at will).
+The header of guile.scm says how a compiled file is named, so that a changed
+source, shim or Guile is always compiled afresh.
+
 Every call has a timeout.  A process that crashes, hangs or prints something
 that is not an answer takes the call it was running with it: that call gets a
 runner Error (never identical to anything), the process is restarted, and the
@@ -11,6 +17,7 @@ rest of the batch runs on the new process.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import select
@@ -27,6 +34,37 @@ from . import registry
 from .values import BadValue, Error, from_scheme, to_scheme
 
 SHIMS = Path(__file__).resolve().parent / "schemes"
+CACHE_FORMAT = b"triglot guile cache 1"  # bump to give every cached file a new name
+
+
+def cache_folder() -> Path:
+    """Return the folder of compiled Scheme: $TRIGLOT_CACHE/guile, else
+    $XDG_CACHE_HOME/triglot/guile, else ~/.cache/triglot/guile."""
+    base = os.environ.get("TRIGLOT_CACHE")
+    if base:
+        return Path(base).expanduser().absolute() / "guile"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    home = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return home / "triglot" / "guile"
+
+
+def text_snapshot(folder: Path, digest: str, text: bytes) -> Path | None:
+    """Return folder/<digest>.scm holding exactly `text` (written, atomically, if it does
+    not already), or None if it cannot be written."""
+    path = folder / f"{digest}.scm"
+    try:
+        if path.read_bytes() == text:
+            return path
+    except OSError:
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{digest}.", delete=False) as f:
+            f.write(text)
+        os.replace(f.name, path)
+    except OSError:
+        return None
+    return path
 
 
 class SchemeUnavailable(RuntimeError):
@@ -40,18 +78,24 @@ class SchemeImpl:
     name: str
     command: tuple[str, ...]
     install: str
+    compiles: bool = False   # the shim takes --cache and --compile (see guile.scm)
 
     @property
     def label(self) -> str:
         return f"scheme/{self.name}"
 
-    def argv(self, sources, names, libraries=()) -> list[str]:
+    @property
+    def shim(self) -> Path:
+        return SHIMS / f"{self.name}.scm"
+
+    def argv(self, sources, names, libraries=(), options=()) -> list[str]:
+        """The command line: `sources` are interpreted, unless `options` say otherwise."""
         exe = shutil.which(self.command[0])
         if exe is None:
             raise SchemeUnavailable(
                 f"{self.label}: the `{self.command[0]}` command is not installed. {self.install}")
-        return [exe, *self.command[1:], str(SHIMS / f"{self.name}.scm"),
-                *libraries, *map(str, sources), "--", *names]
+        return [exe, *self.command[1:], str(self.shim), *options, *libraries, *map(str, sources),
+                "--", *names]
 
     @cached_property
     def version(self) -> str:
@@ -66,7 +110,7 @@ class SchemeImpl:
 GUILE = SchemeImpl(
     "guile", ("guile", "--no-auto-compile", "-s"),
     "Install GNU Guile 3.0 with `sudo apt-get install guile-3.0` (Debian/Ubuntu), "
-    "or run `make setup`, which does it for you.")
+    "or run `make setup`, which does it for you.", compiles=True)
 
 IMPLEMENTATIONS = {"guile": GUILE}
 
@@ -80,25 +124,70 @@ class SchemeRunner:
     gather = 0.0005        # …this long (s) for more before reading again
 
     def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(), libraries=(),
-                 timeout: float = 10.0, start_timeout: float = 60.0):
+                 timeout: float = 10.0, start_timeout: float = 60.0, compiled: bool = True,
+                 compile_extra: bool = False):
         self.impl = impl
+        self.compiled = compiled and impl.compiles  # the concept sources are compiled (else interpreted)
+        self.compile_extra = compile_extra and self.compiled  # …and so are the extra sources
         self.libraries = tuple(libraries)   # more R7RS libraries for the environment: "(scheme char)"
         self.name = impl.label
         self.timeout = timeout
         self.start_timeout = start_timeout
         self.sources = [registry.source("scheme", c.stem) for c in registry.concepts()] + list(extra_sources)
+        self.concept_sources = len(self.sources) - len(extra_sources)
         self.names = list(registry.functions()) + list(extra_functions)
         self.index = {n: i for i, n in enumerate(self.names)}
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        self.compiled_at_start = 0   # sources compiled by the last start
+        self.cached_at_start = 0     # sources loaded from the cache by the last start
         self._next_id = 0
         self._pending = b""
 
     # ------------------------------------------------------------ process life
 
+    def shim_arguments(self) -> tuple[list[str], list[str]]:
+        """Return the shim's (options, sources).  A compiled source is given as a snapshot of
+        its text, named by a key that hashes the shim, the libraries and the texts of this
+        source and all before it (guile.scm's header says why).
+
+        Extra sources (the phrasebook's cells, the notation table's rows, test helpers) are
+        interpreted unless compile_extra: they are often made afresh for one run, and Guile's
+        compiler folds constant expressions, which such cells are full of, not always as
+        its interpreter evaluates them (in Guile 3.0.8, (/ 1.0 0) is +inf.0 compiled, an
+        error interpreted)."""
+        if not self.compiled:
+            return [], [str(s) for s in self.sources]
+        count = len(self.sources) if self.compile_extra else self.concept_sources
+        folder = cache_folder()
+        chain = self._key_chain()
+        options, args = ["--cache", str(folder)], []
+        for source in self.sources[:count]:
+            try:
+                text = (registry.root() / source).read_bytes()
+            except OSError:  # interpreted: the shim reports it, file name and all
+                chain.update(b"\0unreadable")
+                args.append(str(source))
+                continue
+            digest = hashlib.sha256(text).hexdigest()
+            chain.update(b"\0" + digest.encode())
+            snapshot = text_snapshot(folder / "sources", digest, text)
+            if snapshot is None:
+                options = []  # the cache cannot be written: compile, and keep nothing
+            args += ["--compile", chain.hexdigest(), str(snapshot or source), str(source)]
+        return options, args + [str(s) for s in self.sources[count:]]
+
+    def _key_chain(self):
+        """The hash every cache key starts from: the cache's format, the shim, the libraries."""
+        chain = hashlib.sha256(CACHE_FORMAT)
+        chain.update(hashlib.sha256(self.impl.shim.read_bytes()).digest())
+        chain.update("\0".join(self.libraries).encode())
+        return chain
+
     def start(self):
         """Start the process and wait for it to say it has loaded every file."""
-        argv = self.impl.argv(self.sources, self.names, self.libraries)
+        options, sources = self.shim_arguments()
+        argv = self.impl.argv(sources, self.names, self.libraries, options)
         self._stderr = tempfile.TemporaryFile()
         env = {**os.environ, "GUILE_AUTO_COMPILE": "0"}
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -118,6 +207,7 @@ class SchemeRunner:
         if not (isinstance(hello, list) and hello[:1] == ["ready"]):
             self.close()
             raise SchemeUnavailable(f"{self.name} could not load the concept files: {line.decode(errors='replace')}")
+        self.compiled_at_start, self.cached_at_start = (hello + [0, 0])[2:4]
 
     def close(self):
         """Stop the process (if any)."""
