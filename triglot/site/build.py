@@ -88,6 +88,8 @@ def build(outdir, say=livevalues.say) -> Report:
             raise BuildFailed("Sphinx reported problems:\n" + "\n".join(warnings.lines))
         for junk in (".buildinfo", ".buildinfo.bak", "objects.inv"):
             (html / junk).unlink(missing_ok=True)
+        if (html / "_sources").is_dir() and not any((html / "_sources").iterdir()):
+            (html / "_sources").rmdir()  # html_copy_source is off: Sphinx leaves the folder empty
         if outdir.exists():
             shutil.rmtree(outdir)
         shutil.copytree(html, outdir)
