@@ -21,8 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from . import registry
-from .cases import Judgement
-from .compare import identical
+from .cases import Judgement, Outcome
 from .languages import family
 from .scheme import GUILE, SchemeRunner
 from .values import Error, Opaque, Symbol, describe, parse_value
@@ -31,26 +30,11 @@ LIBRARIES = ("(scheme char)", "(scheme cxr)", "(scheme case-lambda)", "(srfi srf
 CELLS = ("scheme", "python", "hy")
 
 
-@dataclass(frozen=True)
-class Expected:
-    """An outcome a row states: a value, or an error of a kind."""
-    value: object = None
-    error: str | None = None
-
-    def matches(self, outcome) -> bool:
-        if self.error is not None:
-            return isinstance(outcome, Error) and not outcome.runner and outcome.kind == self.error
-        return identical(outcome, self.value)
-
-    def __str__(self):
-        return f"error {self.error}" if self.error else describe(self.value)
-
-
-def expected(text) -> Expected:
-    """Return the outcome a row's `value` or `differs` entry names."""
+def expected(text, note: str = "") -> Outcome:
+    """Return the outcome a row's `value` or `differs` entry names (an Outcome, as a case's)."""
     if isinstance(text, str) and text.startswith("error:"):
-        return Expected(error=text[6:])
-    return Expected(parse_value(text, rich=True))
+        return Outcome(note, error=text[6:])
+    return Outcome(note, parse_value(text, rich=True))
 
 
 @dataclass(frozen=True)
@@ -61,8 +45,8 @@ class Row:
     scheme: str
     python: str
     hy: str
-    value: Expected
-    differs: dict          # family or language -> Expected
+    value: Outcome
+    differs: dict          # family or language -> Outcome
     note: str | None
 
     def cell(self, language: str) -> str:
@@ -76,7 +60,7 @@ def rows() -> tuple[Row, ...]:
     for r in registry.load_toml("phrasebook.toml")["row"]:
         out.append(Row(r["id"], r["topic"], r["title"], r["scheme"].strip(), r["python"].strip(),
                        r["hy"].strip(), expected(r["value"]),
-                       {k: expected(v) for k, v in r.get("differs", {}).items()}, r.get("note")))
+                       {k: expected(v, r.get("note", "")) for k, v in r.get("differs", {}).items()}, r.get("note")))
     return tuple(out)
 
 
