@@ -24,7 +24,7 @@ class CallTimeout(BaseException):
 class Watchdog:
     """One interval timer for a run of calls: it ticks every quarter timeout, and a tick that finds
     the current call older than the timeout stops it.  Two system calls a batch, not two a call;
-    a call is stopped between 1 and 1.25 timeouts after it started."""
+    a call is stopped between 1 and 1.25 timeouts after it started (ticks at least 1 ms apart)."""
 
     def __init__(self, seconds):
         self.seconds = seconds
@@ -42,7 +42,8 @@ class Watchdog:
             yield self
             return
         previous = signal.signal(signal.SIGALRM, self._tick)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds / 4, self.seconds / 4)
+        tick = max(self.seconds / 4, 0.001)
+        signal.setitimer(signal.ITIMER_REAL, tick, tick)
         try:
             yield self
         finally:
@@ -85,15 +86,16 @@ class InProcessRunner:
     def _call(self, name: str, args: list, watchdog: Watchdog):
         f = self._table.get(name) or self.resolve(registry.function(name))
         try:
-            watchdog.started = time.monotonic()
-            return f(*args)
+            try:
+                watchdog.started = time.monotonic()
+                return f(*args)
+            finally:
+                watchdog.started = None  # before any handler below runs: a late tick raises nothing
         except CallTimeout:
             return Error("CallTimeout", f"no result from {self.name} within {self.timeout:g} s; the call was "
                                         "stopped", runner=True)
         except Exception as e:  # the outcome *is* the exception
             return Error(type(e).__name__, str(e))
-        finally:
-            watchdog.started = None
 
     def close(self):
         pass
