@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from support import broken_copy
-from triglot import check, registry, scheme
+from triglot import check, implementations, registry, scheme
 from triglot.compare import identical
 from triglot.languages import Languages
 from triglot.scheme import GUILE, SchemeRunner, SchemeUnavailable, cache_folder
@@ -138,7 +138,7 @@ def test_changed_shim_or_libraries_are_compiled_afresh(cache, tmp_path, monkeypa
     shims = tmp_path / "shims"
     shims.mkdir()
     (shims / "guile.scm").write_text(GUILE.shim.read_text() + "\n;; one more comment\n")
-    monkeypatch.setattr(scheme, "SHIMS", shims)
+    monkeypatch.setattr(implementations, "SHIMS", shims)
     assert call("sigmoid", [0.0])[1:] == (CONCEPTS, 0)
     assert len(go_files(cache)) == 3 * CONCEPTS
 

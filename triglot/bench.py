@@ -130,9 +130,10 @@ class Timed:
         self.runner.close()
 
 
-def batched(calls) -> dict:
-    """Time the checked batch: Languages.call_many on every call, then identical()."""
-    with Languages() as languages:
+def batched(calls, binary: bool = True) -> dict:
+    """Time the checked batch: Languages.call_many on every call, then identical().
+    With binary=False, Guile gets every call as text (SchemeRunner's binary path off)."""
+    with Languages(binary=binary) as languages:
         languages.call_many(calls[:100])  # start Guile, import every module: not timed
         guile = languages.runners[-1]
         languages.runners = [Timed(r) for r in languages.runners]
@@ -151,7 +152,16 @@ def batched(calls) -> dict:
     return {"calls": len(calls), "seconds": total, "calls_per_s": len(calls) / total,
             "us_per_call": total / len(calls) * 1e6,
             "share_seconds": share, "share_percent": {k: 100 * v / total for k, v in share.items()},
-            "cpu_seconds": cpu, "identical": sum(verdict), "outcomes": outcomes}
+            "cpu_seconds": cpu, "identical": sum(verdict), "outcomes": outcomes,
+            "scheme_path": "binary" if binary else "text"}
+
+
+def path_by_path(batch: dict, text: dict):
+    """Add to `text` (the batch with Guile's binary path off) how it compares with `batch`."""
+    text["binary_speedup"] = text["us_per_call"] / batch["us_per_call"]
+    text["scheme_agrees_with_binary"] = sum(
+        identical(x[GUILE.label], y[GUILE.label]) for x, y in zip(batch["outcomes"], text["outcomes"]))
+    del text["outcomes"]
 
 
 # ---------------------------------------------------------------- 3. process per call
@@ -320,6 +330,15 @@ def report(r: dict):
           f"{b['identical']}/{b['calls']} identical")
     for part, seconds in b["share_seconds"].items():
         print(f"   {part:14} {seconds:7.3f} s  {b['share_percent'][part]:5.1f} %")
+    if "scheme_path" in b:
+        print(f"   Guile path: {b['scheme_path']} (runs of calls whose arguments are all floats "
+              f"travel as IEEE-754 doubles)")
+    bt = r.get("batched_text")
+    if bt:
+        print(f"   the same batch, Guile on the text path: {bt['seconds']:.3f} s, "
+              f"{bt['calls_per_s']:,.0f} calls/s, {bt['us_per_call']:.2f} µs/call "
+              f"(the binary path is {bt['binary_speedup']:.2f}× faster); Guile's outcomes identical "
+              f"on {bt['scheme_agrees_with_binary']}/{bt['calls']}")
     print(f"   CPU: Python process {b['cpu_seconds']['python_process']:.2f} s, "
           f"Guile process {b['cpu_seconds']['guile_process']:.2f} s")
     print(f"\n3. process per call: {s['calls']} calls, a new Guile process each, same checks")
@@ -373,6 +392,9 @@ def main(argv=None):
     calls = make_calls(opts.calls, opts.seed)
     progress(f"checked batch: {opts.calls} calls in every language")
     result["batched"] = batched(calls)
+    progress(f"checked batch again, Guile on the text path: {opts.calls} calls")
+    result["batched_text"] = batched(calls, binary=False)
+    path_by_path(result["batched"], result["batched_text"])
     progress(f"process per call: {opts.spawn} calls, one Guile process each")
     result["process_per_call"] = process_per_call(calls[:opts.spawn])
     side_by_side(result["batched"], result["process_per_call"])

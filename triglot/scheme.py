@@ -10,6 +10,14 @@ $XDG_CACHE_HOME/triglot/guile, else ~/.cache/triglot/guile; delete it at will).
 The header of guile.scm says how a compiled file is named, so that a changed
 source, shim or Guile is always compiled afresh.
 
+A run of calls whose arguments are all floats (the common case of `triglot call
+--batch`, the fuzzer and the benchmark) travels in binary: the arguments as
+IEEE-754 doubles, and each inexact real result as its 8 bytes; any other
+result (exact, non-real, a list, an error) comes back as its ordinary answer
+line, so the binary path carries exactly the values of the text path
+(guile.scm's header gives the format).  SchemeRunner(binary=False), or
+TRIGLOT_SCHEME_BINARY=0 in the environment, sends every call as text.
+
 Every call has a timeout.  A process that crashes, hangs or prints something
 that is not an answer takes the call it was running with it: that call gets a
 runner Error (never identical to anything), the process is restarted, and the
@@ -21,20 +29,19 @@ import hashlib
 import json
 import os
 import select
-import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from . import registry
+from .implementations import GUILE, IMPLEMENTATIONS, SchemeImpl, SchemeUnavailable  # noqa: F401
 from .values import BadValue, Error, from_scheme, to_scheme
 
-SHIMS = Path(__file__).resolve().parent / "schemes"
 CACHE_FORMAT = b"triglot guile cache 1"  # bump to give every cached file a new name
+RECORD = struct.Struct("<xd")   # a binary answer: the byte 0, then the double
 
 
 def cache_folder() -> Path:
@@ -67,54 +74,6 @@ def text_snapshot(folder: Path, digest: str, text: bytes) -> Path | None:
     return path
 
 
-class SchemeUnavailable(RuntimeError):
-    """The implementation is not installed, or would not load the concept files."""
-
-
-@dataclass(frozen=True)
-class SchemeImpl:
-    """How to start one Scheme implementation on its shim."""
-
-    name: str
-    command: tuple[str, ...]
-    install: str
-    compiles: bool = False   # the shim takes --cache and --compile (see guile.scm)
-
-    @property
-    def label(self) -> str:
-        return f"scheme/{self.name}"
-
-    @property
-    def shim(self) -> Path:
-        return SHIMS / f"{self.name}.scm"
-
-    def argv(self, sources, names, libraries=(), options=()) -> list[str]:
-        """The command line: `sources` are interpreted, unless `options` say otherwise."""
-        exe = shutil.which(self.command[0])
-        if exe is None:
-            raise SchemeUnavailable(
-                f"{self.label}: the `{self.command[0]}` command is not installed. {self.install}")
-        return [exe, *self.command[1:], str(self.shim), *options, *libraries, *map(str, sources),
-                "--", *names]
-
-    @cached_property
-    def version(self) -> str:
-        """Return the implementation's own version line."""
-        exe = shutil.which(self.command[0])
-        if exe is None:
-            return "not installed"
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout
-        return out.splitlines()[0].strip() if out else "unknown"
-
-
-GUILE = SchemeImpl(
-    "guile", ("guile", "--no-auto-compile", "-s"),
-    "Install GNU Guile 3.0 with `sudo apt-get install guile-3.0` (Debian/Ubuntu), "
-    "or run `make setup`, which does it for you.", compiles=True)
-
-IMPLEMENTATIONS = {"guile": GUILE}
-
-
 class SchemeRunner:
     """Calls the concept functions in one Scheme implementation."""
 
@@ -122,11 +81,16 @@ class SchemeRunner:
     max_line = 1 << 24     # bytes without a newline before the output counts as garbage
     small_read = 1 << 12   # a read this short in a batch means answers trickle in: wait…
     gather = 0.0005        # …this long (s) for more before reading again
+    min_binary = 8         # calls in a run before it travels in binary
+    binary_block = 4096    # calls per binary request block
 
     def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(), libraries=(),
                  timeout: float = 10.0, start_timeout: float = 60.0, compiled: bool = True,
-                 compile_extra: bool = False):
+                 compile_extra: bool = False, binary: bool | None = None):
         self.impl = impl
+        if binary is None:
+            binary = os.environ.get("TRIGLOT_SCHEME_BINARY", "1").strip() != "0"
+        self.binary = binary and impl.compiles  # runs of float calls travel as doubles (guile.scm)
         self.compiled = compiled and impl.compiles  # the concept sources are compiled (else interpreted)
         self.compile_extra = compile_extra and self.compiled  # …and so are the extra sources
         self.libraries = tuple(libraries)   # more R7RS libraries for the environment: "(scheme char)"
@@ -161,7 +125,9 @@ class SchemeRunner:
         count = len(self.sources) if self.compile_extra else self.concept_sources
         folder = cache_folder()
         chain = self._key_chain()
-        options, args = ["--cache", str(folder)], []
+        server = hashlib.sha256(CACHE_FORMAT + b"\0binary server\0"
+                                + hashlib.sha256(self.impl.shim.read_bytes()).digest()).hexdigest()
+        options, args = ["--cache", str(folder), "--server", server], []
         for source in self.sources[:count]:
             try:
                 text = (registry.root() / source).read_bytes()
@@ -267,26 +233,52 @@ class SchemeRunner:
         for name, args in calls:  # refuse bad calls before anything is sent
             self._check(name, args)
         results: list = [None] * len(calls)
-        todo = list(range(len(calls)))
+        runs = self._binary_runs(calls)
+        done = 0  # the calls before this one have their outcomes
         restarts = 0
-        while todo:
+        while done < len(calls):
             if self.proc is None:
                 self.start()
-            answered, failure = self._exchange([calls[i] for i in todo])
-            for i, outcome in zip(todo, answered):
-                results[i] = outcome
-            todo = todo[len(answered):]
-            if failure is None:
-                break
-            results[todo.pop(0)] = failure  # the call that was running takes the blame
+            if runs[done] >= self.min_binary:
+                end = done + runs[done]
+            else:
+                end = done
+                while end < len(calls) and runs[end] < self.min_binary:
+                    end += 1
+            answered, failure = self._exchange(calls[done:end], binary=runs[done] >= self.min_binary)
+            results[done:done + len(answered)] = answered
+            done += len(answered)
+            if failure is None and done == end:
+                continue
+            if failure is None:  # cannot happen: an exchange answers every call or fails
+                failure = self._garbled(b"(answers missing)")
+            if done < len(calls):
+                results[done] = failure  # the call that was running takes the blame
+                done += 1
             self.close()
             restarts += 1
             if restarts >= self.max_restarts:
-                for i in todo:
+                for i in range(done, len(calls)):
                     results[i] = Error("SchemeNotRun", f"not run: {self.name} failed {restarts} times "
                                        "in this batch", runner=True)
                 break
         return results
+
+    def _binary_runs(self, calls) -> list[int]:
+        """For each call, how many calls from it on have arguments that are all floats (one
+        to 255 of them): the length of the binary run it starts."""
+        runs = [0] * (len(calls) + 1)
+        if not self.binary or len(self.names) > 0xFFFF:
+            return runs
+        for i in range(len(calls) - 1, -1, -1):
+            args = calls[i][1]
+            if 0 < len(args) < 256:
+                for a in args:
+                    if type(a) is not float:
+                        break
+                else:
+                    runs[i] = runs[i + 1] + 1
+        return runs
 
     def _check(self, name: str, args: list):
         if name not in self.index:
@@ -302,14 +294,33 @@ class SchemeRunner:
             yield "".join(f"({' '.join([str(first + k), str(self.index[name]), *map(to_scheme, args)])})\n"
                           for k, (name, args) in enumerate(calls[start:start + block], start)).encode()
 
-    def _exchange(self, calls):
+    def _binary_payload(self, calls, first: int):
+        """Yield the binary request blocks of a run of calls whose arguments are all floats."""
+        heads, packers = {}, {}
+        for start in range(0, len(calls), self.binary_block):
+            part = calls[start:start + self.binary_block]
+            rows = []
+            for name, args in part:
+                head = heads.get((name, len(args)))
+                if head is None:
+                    head = heads[name, len(args)] = struct.pack("<HB", self.index[name], len(args))
+                pack = packers.get(len(args))
+                if pack is None:
+                    pack = packers[len(args)] = struct.Struct(f"<{len(args)}d").pack
+                rows += (head, pack(*args))
+            data = b"".join(rows)
+            yield f"(b {first + start} {len(part)} {len(data)})\n".encode() + data
+
+    def _exchange(self, calls, binary: bool = False):
         """Send calls and read their answers: return (outcomes, failure or None).
 
         Each answer must come within `timeout` seconds of the one before (output
-        that is not a whole answer line does not count), or the call times out.
+        that is not a whole answer does not count), or the call times out.
         """
         first = self._next_id
         self._next_id += len(calls)
+        if binary:
+            return self._exchange_binary(calls, first)
         blocks = self._payload(calls, first)
         unsent = b""
         out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
@@ -353,6 +364,86 @@ class SchemeRunner:
                     # rather than wake up for every one (the pipe holds thousands).
                     time.sleep(self.gather)
         return outcomes, None
+
+    def _exchange_binary(self, calls, first: int):
+        """_exchange for a run of calls with float arguments: the requests go as binary
+        blocks, and the answers come as records (guile.scm's header)."""
+        blocks = self._binary_payload(calls, first)
+        unsent = b""
+        out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
+        outcomes: list = []
+        deadline = time.monotonic() + self.timeout
+        fresh = bool(self._pending)
+        while len(outcomes) < len(calls):
+            if fresh:
+                fresh = False
+                before = len(outcomes)
+                failure = self._decode_records(first, len(calls), outcomes)
+                if failure is not None:
+                    return outcomes, failure
+                if len(outcomes) > before:
+                    deadline = time.monotonic() + self.timeout
+                    continue
+            if len(self._pending) > self.max_line:
+                return outcomes, self._garbled(self._pending)
+            if not unsent:
+                unsent = next(blocks, b"")
+            left = deadline - time.monotonic()
+            ready, writable, _ = select.select([out_fd], [in_fd] if unsent else [], [], max(left, 0))
+            if not ready and not writable:
+                return outcomes, Error("SchemeTimeout", f"no answer from {self.name} within "
+                                       f"{self.timeout:g} s; the process was killed and restarted",
+                                       runner=True)
+            if writable:
+                try:
+                    unsent = unsent[os.write(in_fd, unsent[:1 << 16]):]
+                except (BrokenPipeError, BlockingIOError):
+                    pass
+            if ready:
+                chunk = os.read(out_fd, 1 << 16)
+                if not chunk:
+                    return outcomes, Error("SchemeCrashed", self._exit_reason() + " while running this call",
+                                           runner=True)
+                self._pending += chunk
+                fresh = True
+                if len(chunk) < self.small_read and len(outcomes) + len(self._pending) // 9 < len(calls):
+                    time.sleep(self.gather)  # answers trickle in: let some gather
+        return outcomes, None
+
+    def _decode_records(self, first_id: int, total: int, outcomes: list):
+        """Append the outcomes of the whole binary answers at the front of the pending output
+        to `outcomes` (at most `total` in all); return the runner Error of the first thing
+        that is not an answer (or None).  A partial answer stays pending."""
+        buf = self._pending
+        p, n = 0, len(buf)
+        failure = None
+        while len(outcomes) < total and p < n:
+            tag = buf[p]
+            if tag == 0:
+                whole = min((n - p) // 9, total - len(outcomes))
+                if whole == 0:
+                    break
+                tags = buf[p:p + 9 * whole:9]
+                k = whole - len(tags.lstrip(b"\0"))
+                end = p + 9 * k
+                outcomes.extend([v for (v,) in RECORD.iter_unpack(buf[p:end])])
+                p = end
+            elif tag == 1:
+                end = buf.find(b"\n", p + 1)
+                if end < 0:
+                    break
+                outcome = self._decode(buf[p + 1:end], first_id + len(outcomes))
+                if isinstance(outcome, Error) and outcome.runner:
+                    failure = outcome
+                    break
+                outcomes.append(outcome)
+                p = end + 1
+            else:
+                rest = buf[p:]
+                failure = self._garbled(rest[:rest.index(b"\n")] if b"\n" in rest else rest)
+                break
+        self._pending = buf[p:]
+        return failure
 
     def _garbled(self, data: bytes | str) -> Error:
         text = data.decode(errors="replace") if isinstance(data, bytes) else data

@@ -226,6 +226,11 @@ def _float(s: str) -> float:
     except ValueError:
         if s.lower() in _SPECIAL:  # Scheme's +inf.0, -inf.0, +nan.0
             return _SPECIAL[s.lower()]
+        if "/" in s:  # the exact value of a double, from a shim whose printer rounds (a dyadic
+            try:      # p/q converts exactly; any other ratio is correctly rounded)
+                return float(Fraction(s))
+            except (ValueError, ZeroDivisionError, OverflowError):
+                pass
         raise BadValue(f"not a number: {s!r}") from None
 
 

@@ -1,7 +1,7 @@
 ;;; guile.scm — the GNU Guile shim: load the concept files into an R7RS-small
 ;;; environment and answer calls read from standard input, one JSON line each.
 ;;;
-;;; usage:   guile --no-auto-compile -s guile.scm [--cache DIR] [(LIBRARY NAME) ...] SOURCE ... -- NAME ...
+;;; usage:   guile --no-auto-compile -s guile.scm [--cache DIR [--server KEY]] [(LIBRARY NAME) ...] SOURCE ... -- NAME ...
 ;;;          a (LIBRARY NAME) argument adds that library to the environment;
 ;;;          a SOURCE is FILE (read and evaluated form by form: interpreted) or
 ;;;          --compile KEY TEXT FILE (compiled: TEXT holds FILE's text, KEY names it)
@@ -10,6 +10,13 @@
 ;;;          were loaded from the cache
 ;;; request: (ID INDEX ARG ...)   INDEX into the NAMEs; each ARG is data
 ;;;          (numbers, #t/#f, lists) and is never evaluated
+;;; binary:  (b ID COUNT SIZE) followed by SIZE bytes: COUNT calls, with IDs
+;;;          ID, ID+1, ..., each the INDEX (2 bytes), the number of ARGs (1
+;;;          byte) and the ARGs, IEEE-754 doubles of 8 bytes; all little-endian.
+;;;          Each call is answered as it ends: the byte 0 and the
+;;;          result's 8 bytes (little-endian) when it is an inexact real, else
+;;;          the byte 1 and the call's ordinary answer line, so an exact result,
+;;;          a non-real, a list or an error travels exactly as on the text path.
 ;;; answer:  [ID,"ok",V]  or  [ID,"error",KEY,MESSAGE]
 ;;;          V is "f<real>" (inexact), "x<real>" (exact), "c<re> <im>"
 ;;;          (non-real), true/false, or a JSON array of V; and, for the
@@ -191,24 +198,27 @@ or it is damaged (a bad trailer, or Guile will not load it)."
 (define (store! key code)
   "Write CODE to the cache under KEY: to a temporary file, then renamed into
 place.  A cache that cannot be written is no error: the code is just not kept."
-  (let ((go (cache-file key)))
-    (when go
-      (catch #t
-        (lambda ()
-          (unless (file-exists? cache)
-            (catch 'system-error (lambda () (mkdir cache)) (lambda _ #f)))
-          (let* ((port (mkstemp (string-append go ".XXXXXX") "wb"))
-                 (tmp (port-filename port)))
-            (catch #t
-              (lambda ()
-                (put-bytevector port (with-trailer code))
-                (close-port port)
-                (chmod tmp (logand #o666 (lognot (umask))))
-                (rename-file tmp go))
-              (lambda _
-                (close-port port)
-                (false-if-exception (delete-file tmp))))))
-        (lambda _ #f)))))
+  (store-file! (cache-file key) code))
+
+(define (store-file! go code)
+  "Write CODE, with its trailer, to the file GO (if GO is not #f), as store! does."
+  (when go
+    (catch #t
+      (lambda ()
+        (unless (file-exists? cache)
+          (catch 'system-error (lambda () (mkdir cache)) (lambda _ #f)))
+        (let* ((port (mkstemp (string-append go ".XXXXXX") "wb"))
+               (tmp (port-filename port)))
+          (catch #t
+            (lambda ()
+              (put-bytevector port (with-trailer code))
+              (close-port port)
+              (chmod tmp (logand #o666 (lognot (umask))))
+              (rename-file tmp go))
+            (lambda _
+              (close-port port)
+              (false-if-exception (delete-file tmp))))))
+      (lambda _ #f))))
 
 (define (compiled-thunk key text file)
   "Compile TEXT (FILE's text), keep the code under KEY, and return its thunk.
@@ -243,6 +253,102 @@ If TEXT is gone (the cache was emptied meanwhile), compile FILE, and keep nothin
         (map token->datum (filter (lambda (t) (not (string-null? t)))
                                   (string-split body #\space))))))
 
+(define (answer-text id v)
+  (string-append "[" (number->string id) ",\"ok\"," (encode v) "]"))
+
+(define (error-text id key args)
+  (let ((c (condition-text key args)))
+    (string-append "[" (if id (number->string id) "null") ",\"error\","
+                   (json-string (car c)) "," (json-string (cdr c)) "]")))
+
+;; The shim itself is interpreted (guile --no-auto-compile), which makes this
+;; loop, run once per call, cost twice what it does compiled.  With a cache
+;; and a --server KEY, it is compiled once and kept as KEY.server in the
+;; cache (loading Guile's compiler costs a tenth of a second); otherwise, or
+;; if anything goes wrong, it is interpreted.  The server is made when the
+;; first binary block comes.
+(define shim-module (current-module))
+(define server-key #f)     ; names the compiled server in the cache (the caller hashes this shim)
+(define binary-server #f)
+
+(define (in-shim-module thunk)
+  (save-module-excursion
+    (lambda ()
+      (set-current-module shim-module)
+      (thunk))))
+
+(define (compiled-server)
+  "The binary server, compiled: from the cache, else compiled now and kept; or #f."
+  (let ((file (and cache server-key (string-append cache "/" server-key ".server"))))
+    (and file
+         (catch #t
+           (lambda ()
+             (let ((code (or (and (file-exists? file)
+                                  (without-trailer (call-with-input-file file get-bytevector-all #:binary #t)))
+                             (let ((code (compile binary-server-code #:env shim-module #:to 'bytecode
+                                                  #:optimization-level 2 #:warning-level 0)))
+                               (store-file! file code)
+                               code))))
+               (in-shim-module (load-thunk-from-memory code))))
+           (lambda _ #f)))))
+
+(define (serve-binary procs line)
+  "Answer one binary block, whose header is LINE (see the header of this file):
+a call that raises answers its error, and the block goes on with the next call."
+  (unless binary-server
+    (set! binary-server (or (compiled-server) (eval binary-server-code shim-module))))
+  (binary-server procs line))
+
+(define binary-server-code
+  '(lambda (procs line)
+    (let* ((header (cdr (read (open-input-string line))))
+           (id0 (car header))
+           (count (cadr header))
+           (data (get-bytevector-n (current-input-port) (caddr header)))
+           (out (current-output-port))
+           (record (make-bytevector 9 0)))
+      (define (run start offset)
+        ;; the calls from START (at OFFSET in DATA) on: #f when all are answered, else
+        ;; (ROW . OFFSET) of the call after the one that raised
+        (let ((row start) (next offset))
+          (catch #t
+            (lambda ()
+              (let loop ()
+                (when (< row count)
+                  (let* ((at next)
+                         (proc (vector-ref procs (bytevector-u16-ref data at (endianness little))))
+                         (arity (bytevector-u8-ref data (+ at 2)))
+                         (args (let collect ((k (- arity 1)) (args '()))
+                                 (if (< k 0)
+                                     args
+                                     (collect (- k 1)
+                                              (cons (bytevector-ieee-double-ref
+                                                      data (+ at 3 (* 8 k)) (endianness little))
+                                                    args))))))
+                    (set! next (+ at 3 (* 8 arity)))
+                    (let ((v (apply proc args)))
+                      (if (and (real? v) (inexact? v))
+                          (begin
+                            (bytevector-ieee-double-set! record 1 v (endianness little))
+                            (put-bytevector out record))
+                          (begin
+                            (put-u8 out 1)
+                            (display (answer-text (+ id0 row) v) out)
+                            (newline out)))
+                      (force-output out)))
+                  (set! row (+ row 1))
+                  (loop)))
+              #f)
+            (lambda (key . args)
+              (put-u8 out 1)
+              (display (error-text (+ id0 row) key args) out)
+              (newline out)
+              (force-output out)
+              (cons (+ row 1) next)))))
+      (let resume ((more (run 0 0)))
+        (when more
+          (resume (run (car more) (cdr more))))))))
+
 (define (serve procs)
   ;; One handler for a run of calls, not one per call (a fifth of Guile's time):
   ;; a call that raises answers its error, and serving goes on with the next line.
@@ -253,10 +359,12 @@ If TEXT is gone (the cache was emptied meanwhile), compile FILE, and keep nothin
           (let loop ((line (read-line)))
             (unless (eof-object? line)
               (set! id #f)
+              (if (string-prefix? "(b " line)
+                (serve-binary procs line)
               (let ((req (parse-request line)))
                 (set! id (car req))
                 (let ((v (apply (vector-ref procs (cadr req)) (cddr req))))
-                  (emit "[" id ",\"ok\"," (encode v) "]")))
+                  (emit "[" id ",\"ok\"," (encode v) "]"))))
               (loop (read-line)))))
         (lambda (key . args)
           (let ((c (condition-text key args)))
@@ -287,6 +395,9 @@ records its module by name, finds this one."
            (list dir (reverse libraries) (reverse sources) (cdr args)))
           ((string=? (car args) "--cache")
            (loop (cddr args) (cadr args) libraries sources))
+          ((string=? (car args) "--server")
+           (set! server-key (cadr args))
+           (loop (cddr args) dir libraries sources))
           ((string=? (car args) "--compile")
            (let ((key (list-ref args 1)) (text (list-ref args 2)) (file (list-ref args 3)))
              (loop (list-tail args 4) dir libraries (cons (list file key text) sources))))

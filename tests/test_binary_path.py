@@ -1,0 +1,308 @@
+"""The binary path to Guile: runs of calls whose arguments are all floats travel
+as IEEE-754 doubles, and must give exactly the outcomes of the text path (the
+same bits, the same exactness, the same errors), and the same recovery from a
+crash, a hang or garbage in the middle of a block.
+
+The helper functions are written to a file of the test's own and loaded after
+tests/scheme/misbehave.scm; the crash helper needs (scheme process-context)
+for `emergency-exit`.
+"""
+from __future__ import annotations
+
+import math
+import random
+import signal
+import struct
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from triglot.compare import identical
+from triglot.scheme import SchemeRunner
+from triglot.values import Error
+
+MISBEHAVE = Path(__file__).resolve().parent / "scheme" / "misbehave.scm"
+HELPERS_TEXT = r"""
+;; binary-path helpers (R7RS-small, plus `emergency-exit` from (scheme process-context))
+(define (pair-up x y) (list x y))
+(define (first-of x y) x)
+(define (mixed x)
+  (cond ((nan? x) (error "no nan here:" x))
+        ((infinite? x) (raise (list 'infinite x)))
+        ((= x 0.0) (exact x))
+        ((< (abs x) 1e-300) (exact x))
+        ((< x -1e200) (sqrt x))
+        ((> x 1e200) (list x (- x)))
+        ((= x 2.0) #t)
+        ((= x 3.0) 3)
+        ((= x 4.0) (/ 1 3))
+        (else (* x 2))))
+(define (die-at x) (if (= x 13.0) (emergency-exit 7) x))
+(define (hang-at x) (if (= x 13.0) (let loop () (loop)) x))
+(define (garble-at x)
+  (when (= x 13.0)
+    (write-string "this is not an answer")
+    (newline))
+  x)
+(define (spin-f n x) (spin (exact n) x))
+"""
+NAMES = ["echo", "spin", "bump-count", "pair-up", "first-of", "mixed", "die-at", "hang-at", "garble-at",
+         "spin-f"]
+TIMEOUT = 1.0
+
+
+@pytest.fixture(scope="module")
+def helpers(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("binary") / "binary-helpers.scm"
+    path.write_text(HELPERS_TEXT, encoding="utf-8")
+    return path
+
+
+def make(helpers, **options) -> SchemeRunner:
+    options = {"timeout": TIMEOUT, **options}
+    return SchemeRunner(extra_sources=[MISBEHAVE, helpers], extra_functions=NAMES,
+                        libraries=["(scheme process-context)"], **options)
+
+
+@pytest.fixture(scope="module")
+def pair(helpers):
+    """A runner on the binary path and one on the text path."""
+    fast, slow = make(helpers), make(helpers, binary=False)
+    yield fast, slow
+    fast.close()
+    slow.close()
+
+
+@pytest.fixture
+def fresh(helpers):
+    made = []
+
+    def new(**options):
+        r = make(helpers, **options)
+        made.append(r)
+        return r
+
+    yield new
+    for r in made:
+        r.close()
+
+
+def float_from_bits(n: int) -> float:
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+EDGES = [0.0, -0.0, 5e-324, -5e-324, 1e-320, -1e-310, 2.225073858507201e-308, 2.2250738585072014e-308,
+         -2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308, math.inf, -math.inf,
+         math.nan, -math.nan, float_from_bits(0x7FF8000000000001), float_from_bits(0xFFF0000000000001),
+         0.5, 1.0, -1.0, 2.0, 3.0, 4.0, 1e-300, 0.1, 1 / 3, 9007199254740993.0, 2.0 ** 1023, -2.0 ** -1022]
+
+
+def bit_patterns(seed: int, n: int) -> list[float]:
+    rng = random.Random(seed)
+    values = EDGES + [float_from_bits(rng.getrandbits(64)) for _ in range(n)]
+    values += [float_from_bits(rng.getrandbits(52) | rng.getrandbits(1) << 63) for _ in range(n // 4)]
+    values += [rng.uniform(-40, 40) for _ in range(n // 2)] + [rng.random() for _ in range(n // 4)]
+    rng.shuffle(values)
+    return values
+
+
+def same(a, b) -> bool:
+    """Identical, of the same type (exactness), and for errors of the same message too."""
+    if isinstance(a, Error) or isinstance(b, Error):
+        return (isinstance(a, Error) and isinstance(b, Error) and a.kind == b.kind
+                and a.message == b.message and not a.runner and not b.runner)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and identical(a, b)
+
+
+def spy(runner: SchemeRunner) -> list:
+    """Record the number of calls of each binary exchange of `runner`."""
+    seen = []
+    inner = runner._exchange_binary
+
+    def exchange(calls, first):
+        seen.append(len(calls))
+        return inner(calls, first)
+
+    runner._exchange_binary = exchange
+    return seen
+
+
+def assert_runner_error(o, kind: str):
+    assert isinstance(o, Error) and o.kind == kind and o.runner is True, o
+
+
+# ====================================================================== the two paths agree
+
+def test_the_binary_path_is_taken_and_can_be_switched_off(helpers):
+    with make(helpers) as fast, make(helpers, binary=False) as slow:
+        fast_seen, slow_seen = spy(fast), spy(slow)
+        calls = [("echo", [float(i)]) for i in range(100)]
+        assert fast.call_many(calls) == slow.call_many(calls) == [float(i) for i in range(100)]
+        assert fast_seen == [100] and slow_seen == []
+        # a run too short, or arguments that are not all floats: the text path
+        assert fast.call_many(calls[:3] + [("echo", [1]), ("echo", [[1.0]]), ("echo", [Fraction(1, 2)]),
+                                           ("bump-count", []), ("echo", [True])]) == \
+            [0.0, 1.0, 2.0, 1, [1.0], Fraction(1, 2), 0, True]
+        assert fast_seen == [100]
+
+
+@pytest.mark.parametrize("name", ["echo", "stable-sigmoid", "sigmoid", "surprise", "mixed"])
+def test_every_bit_pattern_gives_the_same_outcome_on_both_paths(pair, name):
+    fast, slow = pair
+    seen = spy(fast)
+    values = bit_patterns(hash(name) & 0xFFFF, 4000)
+    calls = [(name, [v]) for v in values]
+    a, b = fast.call_many(calls), slow.call_many(calls)
+    assert seen == [len(calls)]
+    for v, x, y in zip(values, a, b):
+        assert same(x, y), f"({name} {v!r}): binary {x!r}, text {y!r}"
+    if name == "echo":
+        assert all(same(x, v) for x, v in zip(a, values))
+
+
+@pytest.mark.parametrize("name", ["cross-entropy-from-logit", "pair-up", "first-of"])
+def test_two_float_arguments_give_the_same_outcome_on_both_paths(pair, name):
+    fast, slow = pair
+    rng = random.Random(7)
+    left = [rng.choice([0.0, 1.0, -0.0, 0.5]) for _ in range(1500)] + bit_patterns(11, 1000)
+    right = bit_patterns(12, len(left))[:len(left)]
+    calls = [(name, [x, y]) for x, y in zip(left, right)]
+    a, b = fast.call_many(calls), slow.call_many(calls)
+    for call, x, y in zip(calls, a, b):
+        assert same(x, y), f"{call}: binary {x!r}, text {y!r}"
+
+
+def test_exact_results_and_errors_inside_a_block_answer_as_on_the_text_path(pair):
+    fast, slow = pair
+    values = [0.5, 0.0, -0.0, 5e-324, 2.0, 3.0, 4.0, math.nan, math.inf, -math.inf, -1e300, 1e300, 7.25] * 5
+    calls = [("mixed", [v]) for v in values]
+    a, b = fast.call_many(calls), slow.call_many(calls)
+    assert all(same(x, y) for x, y in zip(a, b)), list(zip(a, b))
+    got = dict(zip(map(repr, values), a))
+    assert got["0.0"] == 0 and type(got["0.0"]) is int and type(got["-0.0"]) is int
+    assert got["5e-324"] == Fraction(5e-324) and type(got["5e-324"]) is Fraction
+    assert got["2.0"] is True and type(got["3.0"]) is int and got["4.0"] == Fraction(1, 3)
+    assert isinstance(got["nan"], Error) and "no nan here" in got["nan"].message and not got["nan"].runner
+    assert isinstance(got["inf"], Error) and got["inf"].kind == "raise"
+    assert type(got["-1e+300"]) is complex and got["1e+300"] == [1e300, -1e300]
+    assert identical(got["0.5"], 1.0) and identical(got["7.25"], 14.5)
+
+
+def test_mixed_batches_and_small_blocks_agree_with_the_text_path(helpers):
+    rng = random.Random(3)
+    calls = []
+    for _ in range(300):
+        kind = rng.randrange(5)
+        x = float_from_bits(rng.getrandbits(64))
+        calls += [("echo", [x]), ("mixed", [x]), ("cross-entropy-from-logit", [rng.choice([0.0, 1.0]), x]),
+                  ("echo", [rng.randrange(-9, 9)]) if kind == 0 else ("pair-up", [x, -x]),
+                  ("echo", [[x]]) if kind == 1 else ("sigmoid", [x])]
+    with make(helpers) as fast, make(helpers, binary=False) as slow:
+        fast.binary_block, fast.min_binary = 7, 3
+        seen = spy(fast)
+        a, b = fast.call_many(calls), slow.call_many(calls)
+        assert len(seen) > 10 and sum(seen) < len(calls)
+        assert all(same(x, y) for x, y in zip(a, b))
+        assert fast.starts == 1
+
+
+# ====================================================================== recovery inside a block
+
+CALLS_AROUND_13 = [float(i) for i in range(40)]   # 13.0 is the 14th call
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "text"])
+@pytest.mark.parametrize("name, kind, shows", [("die-at", "SchemeCrashed", "exited with code 7"),
+                                               ("hang-at", "SchemeTimeout", "no answer"),
+                                               ("garble-at", "SchemeGarbled", "this is not an answer")])
+def test_a_failure_inside_a_block_blames_its_call_and_the_rest_runs(fresh, binary, name, kind, shows):
+    r = fresh(binary=binary, timeout=0.5)
+    r.start()
+    pid = r.pid
+    seen = spy(r)
+    t0 = time.perf_counter()
+    results = r.call_many([(name, [v]) for v in CALLS_AROUND_13])
+    assert time.perf_counter() - t0 < 5
+    assert_runner_error(results[13], kind)
+    assert shows in results[13].message
+    for i, o in enumerate(results):
+        if i != 13:
+            assert identical(o, float(i)), (i, o)
+    assert r.pid != pid and r.starts == 2
+    assert (seen == [40, 26]) if binary else (seen == [])
+    assert r.call_many([("echo", [float(i)]) for i in range(20)]) == [float(i) for i in range(20)]
+    assert r.starts == 2
+
+
+def test_failures_in_every_block_stop_after_max_restarts(fresh):
+    r = fresh(timeout=0.3)
+    m = r.max_restarts
+    calls = [("die-at", [v]) for v in [1.0] + [13.0] * (m + 2) + [2.0] * 20]
+    results = r.call_many(calls)
+    assert identical(results[0], 1.0)
+    for o in results[1:1 + m]:
+        assert_runner_error(o, "SchemeCrashed")
+    for o in results[1 + m:]:
+        assert_runner_error(o, "SchemeNotRun")
+    assert r.call_many([("echo", [float(i)]) for i in range(10)]) == [float(i) for i in range(10)]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_process_killed_in_the_middle_of_a_block(fresh, sig):
+    r = fresh()
+    n = 50_000
+    r.call("spin-f", [float(n), 0.0])
+    t0 = time.perf_counter()
+    r.call("spin-f", [float(n), 0.0])
+    n = max(1_000, int(0.02 / ((time.perf_counter() - t0) / n)))
+    pid, starts = r.pid, r.starts
+    seen = spy(r)
+    killed = []
+
+    def killer():
+        time.sleep(0.1)
+        killed.append(r.pid)
+        r.kill_now(sig)
+
+    calls = [("spin-f", [float(n), float(i)]) for i in range(40)]
+    thread = threading.Thread(target=killer)
+    thread.start()
+    results = r.call_many(calls)
+    thread.join()
+    assert killed == [pid]
+    assert seen[0] == 40 and len(seen) == 2
+    errors = [i for i, o in enumerate(results) if isinstance(o, Error)]
+    assert len(errors) == 1, errors
+    k = errors[0]
+    assert_runner_error(results[k], "SchemeCrashed")
+    assert f"killed by signal {int(sig)}" in results[k].message
+    assert 0 < k < len(calls) - 1
+    for i, o in enumerate(results):
+        if i != k:
+            assert identical(o, float(i)), (i, o)
+    assert r.pid != pid and r.starts == starts + 1
+
+
+def test_the_interpreted_server_answers_as_the_compiled_one(helpers, pair):
+    """Without the cache (interpreted sources) the binary loop is interpreted: same outcomes."""
+    fast, _ = pair
+    values = bit_patterns(5, 500)
+    calls = [(name, [v]) for v in values for name in ("mixed", "stable-sigmoid")]
+    with make(helpers, compiled=False) as plain:
+        seen = spy(plain)
+        assert "--server" not in plain.shim_arguments()[0]
+        a, b = plain.call_many(calls), fast.call_many(calls)
+        assert seen == [len(calls)]
+        assert all(same(x, y) for x, y in zip(a, b))
+
+
+def test_the_environment_can_switch_the_binary_path_off(helpers, monkeypatch):
+    monkeypatch.setenv("TRIGLOT_SCHEME_BINARY", "0")
+    assert make(helpers).binary is False and make(helpers, binary=True).binary is True
+    monkeypatch.setenv("TRIGLOT_SCHEME_BINARY", "1")
+    assert make(helpers).binary is True and make(helpers, binary=False).binary is False

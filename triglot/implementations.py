@@ -1,0 +1,89 @@
+"""The Scheme implementations: how to start each on its shim in triglot/schemes/.
+
+Every shim speaks the same protocol (guile.scm's header gives it): the concept
+files are loaded into an R7RS-small environment, then each request line is a
+call and each answer line its outcome.  Only Guile's shim also takes compiled
+sources and the binary requests (`compiles`).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+SHIMS = Path(__file__).resolve().parent / "schemes"
+
+
+class SchemeUnavailable(RuntimeError):
+    """The implementation is not installed, or would not load the concept files."""
+
+
+@dataclass(frozen=True)
+class SchemeImpl:
+    """How to start one Scheme implementation on its shim."""
+
+    name: str
+    title: str                           # the implementation's own name: "GNU Guile"
+    command: tuple[str, ...]             # the program and the options before the shim
+    package: str                         # the Debian package that installs it
+    version_command: tuple[str, ...] = ("--version",)
+    shim_file: str = ""                  # the shim's file name in triglot/schemes/ (NAME.scm)
+    after_shim: tuple[str, ...] = ()     # options between the shim and its own arguments
+    compiles: bool = False               # the shim takes --cache, --compile and binary requests
+
+    @property
+    def label(self) -> str:
+        return f"scheme/{self.name}"
+
+    @property
+    def shim(self) -> Path:
+        return SHIMS / (self.shim_file or f"{self.name}.scm")
+
+    @property
+    def install(self) -> str:
+        return (f"Install {self.title} with `sudo apt-get install {self.package}` (Debian/Ubuntu), "
+                "or run `make setup`, which does it for you.")
+
+    def executable(self) -> str:
+        exe = shutil.which(self.command[0])
+        if exe is None:
+            raise SchemeUnavailable(
+                f"{self.label}: the `{self.command[0]}` command is not installed. {self.install}")
+        return exe
+
+    def argv(self, sources, names, libraries=(), options=()) -> list[str]:
+        """The command line: `sources` are interpreted, unless `options` say otherwise."""
+        return [self.executable(), *self.command[1:], str(self.shim), *self.after_shim, *options,
+                *libraries, *map(str, sources), "--", *names]
+
+    @property
+    def installed(self) -> bool:
+        return shutil.which(self.command[0]) is not None
+
+    @cached_property
+    def version(self) -> str:
+        """Return the implementation's own version line."""
+        exe = shutil.which(self.command[0])
+        if exe is None:
+            return "not installed"
+        run = subprocess.run([exe, *self.version_command], capture_output=True, text=True,
+                             timeout=30, stdin=subprocess.DEVNULL)
+        for line in (run.stdout + "\n" + run.stderr).splitlines():
+            if line.strip():  # the first line; Gambit's goes on with its build options
+                return line.strip() if len(line) < 80 else line.split()[0]
+        return "unknown"
+
+
+GUILE = SchemeImpl("guile", "GNU Guile 3.0", ("guile", "--no-auto-compile", "-s"), "guile-3.0",
+                   compiles=True)
+CHEZ = SchemeImpl("chez", "Chez Scheme", ("chezscheme", "--script"), "chezscheme")
+GAMBIT = SchemeImpl("gambit", "Gambit", ("gsi",), "gambc", version_command=("-v",))
+CHICKEN = SchemeImpl("chicken", "CHICKEN 5", ("csi", "-s"), "chicken-bin",
+                     version_command=("-release",))
+MIT = SchemeImpl("mit", "MIT/GNU Scheme", ("mit-scheme", "--quiet", "--load"), "mit-scheme",
+                 after_shim=("--args",))
+RACKET = SchemeImpl("racket", "Racket", ("racket",), "racket", shim_file="racket.rkt")
+
+IMPLEMENTATIONS = {impl.name: impl for impl in (GUILE, CHEZ, GAMBIT, CHICKEN, MIT, RACKET)}
