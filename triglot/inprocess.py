@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+from itertools import groupby, starmap
 
 from . import registry
 from .values import Error
@@ -22,16 +23,25 @@ class CallTimeout(BaseException):
 
 
 class Watchdog:
-    """One interval timer for a run of calls: it ticks every quarter timeout, and a tick that finds
-    the current call older than the timeout stops it.  Two system calls a batch, not two a call;
-    a call is stopped between 1 and 1.25 timeouts after it started (ticks at least 1 ms apart)."""
+    """One interval timer for a run of calls: it ticks every quarter timeout.  The calls append
+    their outcomes to `out`; a tick that finds `out` grown since the last tick restarts the
+    clock, and one that finds it unchanged for longer than the timeout stops the call that is
+    running.  Two system calls a batch, not two a call; a call is stopped between 1 and 1.5
+    timeouts after it started (ticks at least 1 ms apart)."""
 
     def __init__(self, seconds):
         self.seconds = seconds
-        self.started = None  # when the running call started; None between calls
+        self.started = None  # when the clock was last restarted; None between runs of calls
+        self.out: list = []
+        self.seen = 0
 
     def _tick(self, signum, frame):
-        if self.started is not None and time.monotonic() - self.started > self.seconds:
+        if self.started is None:
+            return
+        now, n = time.monotonic(), len(self.out)
+        if n != self.seen:
+            self.seen, self.started = n, now
+        elif now - self.started > self.seconds:
             self.started = None
             raise CallTimeout
 
@@ -76,26 +86,41 @@ class InProcessRunner:
         return f
 
     def call_many(self, calls):
-        """Return one outcome per (function name, args) call, in order."""
+        """Return one outcome per (function name, args) call, in order.
+
+        Each run of calls to one function is made by one `extend(starmap(...))`, which keeps
+        every outcome made before an exception: the call that raised is the next one, it gets
+        the exception as its outcome, and the run goes on after it."""
+        argss = [args for _, args in calls]
+        out: list = []
+        now = time.monotonic
         with Watchdog(self.timeout).running() as watchdog:
-            return [self._call(name, args, watchdog) for name, args in calls]
+            watchdog.out = out
+            start = 0
+            for name, run in groupby(name for name, _ in calls):
+                end = start + len(list(run))
+                f = self._table.get(name) or self.resolve(registry.function(name))
+                todo = iter(argss[start:end])  # after an exception, the run goes on from here
+                while len(out) < end:
+                    try:
+                        try:
+                            watchdog.seen, watchdog.started = len(out), now()
+                            out.extend(starmap(f, todo))
+                        finally:
+                            watchdog.started = None  # before any handler below runs: a late tick raises nothing
+                    except CallTimeout:
+                        out.append(self._timed_out())
+                    except Exception as e:  # the outcome *is* the exception
+                        out.append(Error(type(e).__name__, str(e)))
+                start = end
+        return out
 
     def call(self, name: str, args: list):
         return self.call_many([(name, args)])[0]
 
-    def _call(self, name: str, args: list, watchdog: Watchdog):
-        f = self._table.get(name) or self.resolve(registry.function(name))
-        try:
-            try:
-                watchdog.started = time.monotonic()
-                return f(*args)
-            finally:
-                watchdog.started = None  # before any handler below runs: a late tick raises nothing
-        except CallTimeout:
-            return Error("CallTimeout", f"no result from {self.name} within {self.timeout:g} s; the call was "
-                                        "stopped", runner=True)
-        except Exception as e:  # the outcome *is* the exception
-            return Error(type(e).__name__, str(e))
+    def _timed_out(self) -> Error:
+        return Error("CallTimeout", f"no result from {self.name} within {self.timeout:g} s; the call was "
+                                    "stopped", runner=True)
 
     def close(self):
         pass

@@ -27,16 +27,30 @@ class Languages:
 
     def call_many(self, calls) -> list[dict]:
         """Return, per (function, args) call, {language: outcome}: one batch per language."""
-        known = {}
-        canonical = []
+        return [dict(zip(self.names, row)) for row in self.call_rows(calls)]
+
+    def call_rows(self, calls) -> list[tuple]:
+        """Return, per (function, args) call, its outcomes as a tuple in the order of `names`."""
+        return list(zip(*self.call_columns(calls)))
+
+    def call_columns(self, calls) -> list[list]:
+        """Return, per language (in the order of `names`), the outcomes of every call."""
+        arity = {}  # name as written → its number of parameters
+        renamed = False
         for name, args in calls:
-            fn = known.get(name) or known.setdefault(name, registry.function(name))
-            if len(args) != len(fn.params):
-                raise registry.BadCall(f"{fn.name} takes {len(fn.params)} argument(s) "
-                                f"({' '.join(fn.params)}), got {len(args)}")
-            canonical.append((fn.name, args))
-        per_language = self._run_all(canonical)
-        return [dict(zip(self.names, row)) for row in zip(*(per_language[lang] for lang in self.names))]
+            n = arity.get(name)
+            if n is None:
+                fn = registry.function(name)
+                n = arity[name] = len(fn.params)
+                renamed |= fn.name != name
+            if len(args) != n:
+                fn = registry.function(name)
+                raise registry.BadCall(f"{fn.name} takes {n} argument(s) ({' '.join(fn.params)}), "
+                                       f"got {len(args)}")
+        if renamed:  # the runners take Scheme spellings
+            calls = [(registry.function(name).name, args) for name, args in calls]
+        per_language = self._run_all(calls)
+        return [per_language[lang] for lang in self.names]
 
     def _run_all(self, calls) -> dict:
         """Return {language: outcomes}.  Out-of-process runners work in threads while the

@@ -108,6 +108,17 @@ def notes() -> dict[str, Note]:
             for n in data["note"]}
 
 
+@cache
+def by_function() -> dict[str, list[Note]]:
+    """Return, per function, the notes that may explain a difference of its calls, in file order."""
+    table: dict[str, list[Note]] = {}
+    for n in notes().values():
+        if n.when:
+            for f in n.functions:
+                table.setdefault(f, []).append(n)
+    return table
+
+
 def explain(function: str, outcomes: dict, args=None) -> list[Note]:
     """Return the notes that account for a difference in one call's outcomes (made with args)."""
-    return [n for n in notes().values() if n.explains(function, outcomes, args)]
+    return [n for n in by_function().get(function, ()) if n.explains(function, outcomes, args)]

@@ -10,13 +10,15 @@ $XDG_CACHE_HOME/triglot/guile, else ~/.cache/triglot/guile; delete it at will).
 The header of guile.scm says how a compiled file is named, so that a changed
 source, shim or Guile is always compiled afresh.
 
-A run of calls whose arguments are all floats (the common case of `triglot call
---batch`, the fuzzer and the benchmark) travels in binary: the arguments as
-IEEE-754 doubles, and each inexact real result as its 8 bytes; any other
-result (exact, non-real, a list, an error) comes back as its ordinary answer
-line, so the binary path carries exactly the values of the text path
-(guile.scm's header gives the format).  SchemeRunner(binary=False), or
-TRIGLOT_SCHEME_BINARY=0 in the environment, sends every call as text.
+A batch of calls (`triglot call --batch`, the fuzzer, the cases) travels in
+binary blocks: each argument tagged, a double as its IEEE-754 bytes, an exact
+integer as 8 bytes, a list as its items, any other datum as its text; each
+inexact real result comes back as its 8 bytes, and any other result (exact,
+non-real, a list, an error) as its ordinary answer line, so the binary path
+carries exactly the values of the text path (guile.scm's header gives the
+format).  A batch of fewer than `min_binary` calls goes as text lines.
+SchemeRunner(binary=False), or TRIGLOT_SCHEME_BINARY=0 in the environment,
+sends every call as text.
 
 Every call has a timeout.  A process that crashes, hangs or prints something
 that is not an answer takes the call it was running with it: that call gets a
@@ -34,6 +36,7 @@ import struct
 import subprocess
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
 
 from . import registry
@@ -74,6 +77,41 @@ def text_snapshot(folder: Path, digest: str, text: bytes) -> Path | None:
     return path
 
 
+_DOUBLE, _INTEGER, _COUNT = struct.Struct("<Bd").pack, struct.Struct("<Bq").pack, struct.Struct("<BI").pack
+
+
+_SIGN = struct.Struct("<BB").pack
+
+
+def _magnitude(m: int) -> bytes:
+    data = m.to_bytes((m.bit_length() + 7) // 8, "little")
+    return struct.pack("<I", len(data)) + data
+
+
+def pack_datum(v, out: list) -> None:
+    """Append one argument's tagged binary form to `out` (guile.scm's header)."""
+    t = type(v)
+    if t is float:
+        out.append(_DOUBLE(0, v))
+    elif t is int and -(1 << 63) <= v < (1 << 63):
+        out.append(_INTEGER(2, v))
+    elif t is list:
+        for e in v:
+            if type(e) is not float:
+                out.append(_COUNT(3, len(v)))
+                for e in v:
+                    pack_datum(e, out)
+                return
+        out.append(_COUNT(5, len(v)) + struct.pack(f"<{len(v)}d", *v))
+    elif t is int:  # beyond 64 bits
+        out.append(_SIGN(7, v < 0) + _magnitude(abs(v)))
+    elif t is Fraction:
+        out.append(_SIGN(8, v < 0) + _magnitude(abs(v.numerator)) + _magnitude(v.denominator))
+    else:  # a boolean, say: its text, read as on the text path
+        text = to_scheme(v).encode()
+        out.append(_COUNT(6, len(text)) + text)
+
+
 class SchemeRunner:
     """Calls the concept functions in one Scheme implementation."""
 
@@ -81,7 +119,7 @@ class SchemeRunner:
     max_line = 1 << 24     # bytes without a newline before the output counts as garbage
     small_read = 1 << 12   # a read this short in a batch means answers trickle in: wait…
     gather = 0.0005        # …this long (s) for more before reading again
-    min_binary = 8         # calls in a run before it travels in binary
+    min_binary = 8         # calls in a batch before it travels in binary
     binary_block = 4096    # calls per binary request block
 
     def __init__(self, impl: SchemeImpl = GUILE, *, extra_sources=(), extra_functions=(), libraries=(),
@@ -103,6 +141,7 @@ class SchemeRunner:
         self.index = {n: i for i, n in enumerate(self.names)}
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        self.replays = 0             # binary blocks that failed and were sent again as text
         self.compiled_at_start = 0   # sources compiled by the last start
         self.cached_at_start = 0     # sources loaded from the cache by the last start
         self._next_id = 0
@@ -236,22 +275,33 @@ class SchemeRunner:
         runs = self._binary_runs(calls)
         done = 0  # the calls before this one have their outcomes
         restarts = 0
+        careful = 0  # calls from `done` on that go as text lines, where a failure is pinned on its call
         while done < len(calls):
             if self.proc is None:
                 self.start()
-            if runs[done] >= self.min_binary:
+            binary = not careful and runs[done] >= self.min_binary
+            if binary:
                 end = done + runs[done]
+            elif careful:
+                end = done + careful
             else:
                 end = done
                 while end < len(calls) and runs[end] < self.min_binary:
                     end += 1
-            answered, failure = self._exchange(calls[done:end], binary=runs[done] >= self.min_binary)
+            answered, failure = self._exchange(calls[done:end], binary=binary)
             results[done:done + len(answered)] = answered
             done += len(answered)
+            careful = max(careful - len(answered), 0)
             if failure is None and done == end:
                 continue
             if failure is None:  # cannot happen: an exchange answers every call or fails
                 failure = self._garbled(b"(answers missing)")
+            if binary:  # answers come in bursts: which call failed is not known; replay as text
+                careful = min(self.binary_block, len(calls) - done)
+                self.replays += 1
+                self.close()
+                continue
+            careful = max(careful - 1, 0)
             if done < len(calls):
                 results[done] = failure  # the call that was running takes the blame
                 done += 1
@@ -265,19 +315,14 @@ class SchemeRunner:
         return results
 
     def _binary_runs(self, calls) -> list[int]:
-        """For each call, how many calls from it on have arguments that are all floats (one
-        to 255 of them): the length of the binary run it starts."""
+        """For each call, how many calls from it on can travel in binary (fewer than 256
+        arguments): the length of the binary run it starts."""
         runs = [0] * (len(calls) + 1)
         if not self.binary or len(self.names) > 0xFFFF:
             return runs
         for i in range(len(calls) - 1, -1, -1):
-            args = calls[i][1]
-            if 0 < len(args) < 256:
-                for a in args:
-                    if type(a) is not float:
-                        break
-                else:
-                    runs[i] = runs[i + 1] + 1
+            if len(calls[i][1]) < 256:
+                runs[i] = runs[i + 1] + 1
         return runs
 
     def _check(self, name: str, args: list):
@@ -295,19 +340,27 @@ class SchemeRunner:
                           for k, (name, args) in enumerate(calls[start:start + block], start)).encode()
 
     def _binary_payload(self, calls, first: int):
-        """Yield the binary request blocks of a run of calls whose arguments are all floats."""
-        heads, packers = {}, {}
+        """Yield the binary request blocks of a run of calls (guile.scm's header)."""
+        heads = {}  # (name, arity) → the call's head and, for float arguments, their packer
         for start in range(0, len(calls), self.binary_block):
             part = calls[start:start + self.binary_block]
             rows = []
             for name, args in part:
-                head = heads.get((name, len(args)))
-                if head is None:
-                    head = heads[name, len(args)] = struct.pack("<HB", self.index[name], len(args))
-                pack = packers.get(len(args))
-                if pack is None:
-                    pack = packers[len(args)] = struct.Struct(f"<{len(args)}d").pack
-                rows += (head, pack(*args))
+                known = heads.get((name, len(args)))
+                if known is None:  # the head of a call whose arguments are all floats, and their packer
+                    known = heads[name, len(args)] = (
+                        struct.pack("<HBI", self.index[name], len(args), 9 * len(args)),
+                        struct.Struct("<" + "xd" * len(args)).pack)
+                for a in args:
+                    if type(a) is not float:  # (struct would turn an integer into a double)
+                        packed: list = []
+                        for a in args:
+                            pack_datum(a, packed)
+                        packed = b"".join(packed)
+                        rows += (struct.pack("<HBI", self.index[name], len(args), len(packed)), packed)
+                        break
+                else:
+                    rows += (known[0], known[1](*args))  # every argument a float: the common case
             data = b"".join(rows)
             yield f"(b {first + start} {len(part)} {len(data)})\n".encode() + data
 

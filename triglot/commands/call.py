@@ -6,21 +6,14 @@ import math
 import sys
 from fractions import Fraction
 
-from .. import batch, check, notes, registry
+from .. import batch, notes, registry
 from ..arguments import parse_argument
 from ..languages import Languages
-from ..values import format_outcome, format_value, to_scheme
+from ..values import to_scheme
 from . import UsageError
 
 EXIT = {"identical": 0, "documented": 0, "different": 1, "timeout": 4}
-ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _call_record(name, args, outcomes) -> dict:
-    v = check.verdict(name, outcomes, args)
-    return {"function": name, "args": [format_value(a) for a in args],
-            "results": {lang: format_outcome(o) for lang, o in outcomes.items()},
-            "identical": v.identical, "verdict": v.status, "notes": [n.id for n in v.notes]}
+_call_record = batch.call_record
 
 
 def _python_literal(v) -> str:
@@ -78,20 +71,24 @@ def _call_batch(opts) -> int:
     stream = sys.stdin.buffer if opts.batch == "-" else open(opts.batch, "rb")
     seen = set()
     with stream, Languages(timeout=opts.timeout or 10.0) as langs:
+        records = batch.Records(langs.names)
         for lines in batch.chunks(stream.fileno()):
-            items = []
-            for number, raw in lines:
-                try:
-                    items.append(batch.parse_line(number, raw))
-                except batch.BadLine as e:
-                    items.append(str(e))
-            calls = [item for item in items if isinstance(item, tuple)]
-            outcomes = iter(langs.call_many(calls) if calls else ())
+            items = batch.parse_lines(lines)
+            calls = [item for item in items if type(item) is tuple]
+            rows = iter(langs.call_rows(calls) if calls else ())
             out = []
             for item in items:
-                record = {"error": item} if isinstance(item, str) else _call_record(*item, next(outcomes))
-                seen.add(record.get("verdict", "bad input"))
-                out.append(ENCODE(record) if opts.json else _batch_line(record))
+                if type(item) is str:
+                    seen.add("bad input")
+                    out.append(batch.ENCODE({"error": item}) if opts.json else f"bad input: {item}")
+                elif opts.json:
+                    text, status = records.line(*item, next(rows))
+                    seen.add(status)
+                    out.append(text)
+                else:
+                    record = _call_record(*item, dict(zip(langs.names, next(rows))))
+                    seen.add(record["verdict"])
+                    out.append(_batch_line(record))
             sys.stdout.write("\n".join(out) + "\n")
             sys.stdout.flush()
     return 1 if "different" in seen else 4 if "timeout" in seen else 2 if "bad input" in seen else 0

@@ -12,11 +12,26 @@
 ;;;          (numbers, #t/#f, lists) and is never evaluated
 ;;; binary:  (b ID COUNT SIZE) followed by SIZE bytes: COUNT calls, with IDs
 ;;;          ID, ID+1, ..., each the INDEX (2 bytes), the number of ARGs (1
-;;;          byte) and the ARGs, IEEE-754 doubles of 8 bytes; all little-endian.
-;;;          Each call is answered as it ends: the byte 0 and the
+;;;          byte), the size of the ARGs in bytes (4 bytes) and the ARGs,
+;;;          each a tag byte and its data: 0 and an
+;;;          IEEE-754 double (8 bytes); 2 and an exact integer (8 bytes,
+;;;          signed); 3, a count (4 bytes) and that many tagged items, a list;
+;;;          5, a count (4 bytes) and that many doubles, a list of doubles;
+;;;          7, a sign byte (1 negative) and a magnitude, an integer beyond 8
+;;;          bytes; 8, a sign byte and two magnitudes, a ratio; 6, a length (4
+;;;          bytes) and the UTF-8 text of any other datum, which is read as on
+;;;          the text path.  A magnitude is a length (4 bytes) and that many
+;;;          bytes: no decimal digits to parse.  All numbers little-endian.
+;;;          Each call is answered, in order: the byte 0 and the
 ;;;          result's 8 bytes (little-endian) when it is an inexact real, else
 ;;;          the byte 1 and the call's ordinary answer line, so an exact result,
 ;;;          a non-real, a list or an error travels exactly as on the text path.
+;;;          The answers are flushed in bursts, at most 2 ms apart (and at
+;;;          the end of the block), not after each call: a write per call
+;;;          would cost twice the call.  So a crash or a hang cannot be
+;;;          pinned on its call from the answers a block gives; the runner
+;;;          sends the calls after the last answer again as text lines, one
+;;;          answer flushed per call, and the failure is pinned there.
 ;;; answer:  [ID,"ok",V]  or  [ID,"error",KEY,MESSAGE]
 ;;;          V is "f<real>" (inexact), "x<real>" (exact), "c<re> <im>"
 ;;;          (non-real), true/false, or a JSON array of V; and, for the
@@ -306,27 +321,65 @@ a call that raises answers its error, and the block goes on with the next call."
            (count (cadr header))
            (data (get-bytevector-n (current-input-port) (caddr header)))
            (out (current-output-port))
-           (record (make-bytevector 9 0)))
+           (record (make-bytevector 9 0))
+           (next 0)                     ; where the next datum starts in DATA
+           (burst (quotient internal-time-units-per-second 500))  ; 2 ms
+           (flushed (get-internal-real-time)))
+      (define (item)
+        ;; the tagged datum at NEXT, which moves past it
+        (let ((at next))
+          (case (bytevector-u8-ref data at)
+            ((0) (set! next (+ at 9))
+                 (bytevector-ieee-double-ref data (+ at 1) (endianness little)))
+            ((2) (set! next (+ at 9))
+                 (bytevector-s64-ref data (+ at 1) (endianness little)))
+            ((3) (set! next (+ at 5))
+                 (items (bytevector-u32-ref data (+ at 1) (endianness little))))
+            ((5) (let ((n (bytevector-u32-ref data (+ at 1) (endianness little))))
+                   (set! next (+ at 5 (* 8 n)))
+                   (let collect ((k (- n 1)) (xs '()))
+                     (if (< k 0)
+                         xs
+                         (collect (- k 1) (cons (bytevector-ieee-double-ref
+                                                  data (+ at 5 (* 8 k)) (endianness little))
+                                                xs))))))
+            ((7) (let ((m (magnitude-at (+ at 2))))
+                   (if (= (bytevector-u8-ref data (+ at 1)) 1) (- m) m)))
+            ((8) (let* ((m (magnitude-at (+ at 2)))
+                        (n (if (= (bytevector-u8-ref data (+ at 1)) 1) (- m) m)))
+                   (/ n (magnitude-at next))))
+            ((6) (let* ((n (bytevector-u32-ref data (+ at 1) (endianness little)))
+                        (text (make-bytevector n)))
+                   (bytevector-copy! data (+ at 5) text 0 n)
+                   (set! next (+ at 5 n))
+                   (read (open-input-string (utf8->string text)))))
+            (else (error "bad tag in a binary request:" (bytevector-u8-ref data at))))))
+      (define (magnitude-at at)
+        ;; the integer of the length (4 bytes) and the little-endian bytes at AT; NEXT moves past it
+        (let ((n (bytevector-u32-ref data at (endianness little))))
+          (set! next (+ at 4 n))
+          (if (= n 0) 0 (bytevector-uint-ref data (+ at 4) (endianness little) n))))
+      (define (items n)
+        ;; N tagged data from NEXT on, as a list
+        (let collect ((k n) (xs '()))
+          (if (= k 0)
+              (reverse! xs)
+              (collect (- k 1) (cons (item) xs)))))
       (define (run start offset)
         ;; the calls from START (at OFFSET in DATA) on: #f when all are answered, else
         ;; (ROW . OFFSET) of the call after the one that raised
-        (let ((row start) (next offset))
+        (let ((row start) (call-end offset))
           (catch #t
             (lambda ()
               (let loop ()
                 (when (< row count)
-                  (let* ((at next)
-                         (proc (vector-ref procs (bytevector-u16-ref data at (endianness little))))
-                         (arity (bytevector-u8-ref data (+ at 2)))
-                         (args (let collect ((k (- arity 1)) (args '()))
-                                 (if (< k 0)
-                                     args
-                                     (collect (- k 1)
-                                              (cons (bytevector-ieee-double-ref
-                                                      data (+ at 3 (* 8 k)) (endianness little))
-                                                    args))))))
-                    (set! next (+ at 3 (* 8 arity)))
-                    (let ((v (apply proc args)))
+                  (let ((at call-end))
+                    ;; the call's size comes first, so that the next call is found even
+                    ;; when this one's arguments cannot be read
+                    (set! call-end (+ at 7 (bytevector-u32-ref data (+ at 3) (endianness little))))
+                    (set! next (+ at 7))
+                    (let* ((proc (vector-ref procs (bytevector-u16-ref data at (endianness little))))
+                           (v (apply proc (items (bytevector-u8-ref data (+ at 2))))))
                       (if (and (real? v) (inexact? v))
                           (begin
                             (bytevector-ieee-double-set! record 1 v (endianness little))
@@ -335,7 +388,10 @@ a call that raises answers its error, and the block goes on with the next call."
                             (put-u8 out 1)
                             (display (answer-text (+ id0 row) v) out)
                             (newline out)))
-                      (force-output out)))
+                      (let ((now (get-internal-real-time)))
+                        (when (> (- now flushed) burst)
+                          (force-output out)
+                          (set! flushed now)))))
                   (set! row (+ row 1))
                   (loop)))
               #f)
@@ -344,10 +400,11 @@ a call that raises answers its error, and the block goes on with the next call."
               (display (error-text (+ id0 row) key args) out)
               (newline out)
               (force-output out)
-              (cons (+ row 1) next)))))
+              (cons (+ row 1) call-end)))))
       (let resume ((more (run 0 0)))
         (when more
-          (resume (run (car more) (cdr more))))))))
+          (resume (run (car more) (cdr more)))))
+      (force-output out))))
 
 (define (serve procs)
   ;; One handler for a run of calls, not one per call (a fifth of Guile's time):
