@@ -3,6 +3,8 @@
     python -m triglot.bench [--calls N] [--single N] [--spawn N] [--seed S] [--accuracy N] [--no-suite] [--json]
 
 Prints figures only; it asserts nothing about speed.  Measured:
+  0. the command line: `triglot call --batch --json` and `triglot fuzz`, wall clock
+     (triglot/throughput.py);
   1. the round trip of one call to Guile through SchemeRunner (median, p90);
   2. the checked batch: every call in all three languages plus the comparison,
      with the share spent in each language and in the comparison;
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import hy
 
-from . import oracle, registry
+from . import oracle, registry, throughput
 from .compare import identical, ulp_error
 from .inprocess import hy_runner, python_runner
 from .languages import Languages
@@ -78,8 +80,28 @@ def versions() -> dict:
     return {"python": platform.python_version(), "hy": hy.__version__,
             "guile": SchemeRunner(GUILE).impl.version,
             "cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
-            "machine": f"{platform.system()} {platform.machine()}",
+            "machine": f"{platform.system()} {platform.machine()}", "cpu": cpu_model(),
+            "orjson": _version("orjson"), "numpy": _version("numpy"),
             "load_average_1min": os.getloadavg()[0]}
+
+
+def cpu_model() -> str:
+    """Return the processor's model name (Linux /proc/cpuinfo), else the platform's word for it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(package: str) -> str:
+    from importlib import metadata
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -320,8 +342,10 @@ def _numpy_newton(x, y, penalty, iterations):
 def report(r: dict):
     v, rt, b, s = r["versions"], r["round_trip"], r["batched"], r["process_per_call"]
     print(f"triglot bench — Python {v['python']}, Hy {v['hy']}, {v['guile']}; "
-          f"{v['cores']} cores ({v['usable_cores']} usable), {v['machine']}, "
+          f"{v['cores']} cores ({v['usable_cores']} usable), {v['machine']}, {v.get('cpu', '')}, "
           f"load average {v['load_average_1min']:.2f} at start")
+    if "command_line" in r:
+        print("\n0. " + "\n".join(throughput.report(r["command_line"])))
     print(f"\n1. one call to Guile through SchemeRunner ({rt['calls']} calls, sigmoid 0.5)")
     print(f"   median {rt['median_us']:.1f} µs, p90 {rt['p90_us']:.1f} µs "
           f"(Guile start-up {rt['guile_startup_ms']:.1f} ms, not included)")
@@ -380,6 +404,11 @@ def main(argv=None):
     parser.add_argument("--iterations", type=int, default=10, help="fit-newton iterations (10)")
     parser.add_argument("--accuracy", type=int, default=20_000, metavar="N",
                         help="random doubles per stable form for the accuracy figure (20000; 0: skip)")
+    parser.add_argument("--no-command-line", dest="command_line", action="store_false",
+                        help="do not time `triglot call --batch` and `triglot fuzz` (python -m triglot.throughput)")
+    parser.add_argument("--command-line-calls", type=int, default=200_000, metavar="N",
+                        help="calls in the command line's batch of doubles (200000; half as many mixed)")
+    parser.add_argument("--inputs", type=int, default=1_000_000, help="fuzz inputs per function (1000000)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--save", metavar="FILE", help="also write the figures as JSON to FILE (the site's "
                                                        "performance page shows the saved run)")
@@ -387,6 +416,8 @@ def main(argv=None):
 
     result = {"seed": opts.seed, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "versions": versions()}
+    if opts.command_line:
+        result["command_line"] = throughput.measure(opts.command_line_calls, opts.inputs, opts.seed)
     progress(f"round trip: {opts.single} single calls to Guile")
     result["round_trip"] = round_trip(opts.single)
     calls = make_calls(opts.calls, opts.seed)
