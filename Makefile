@@ -6,12 +6,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test guile chromium demo test site screenshots fuzz bench clean
+.PHONY: setup setup-test guile schemes chromium demo test test-pythons site screenshots fuzz bench clean
+
+# The six Scheme implementations of the portability matrix (Debian packages), by command.
+SCHEMES := guile:guile-3.0 chezscheme:chezscheme gsi:gambc csi:chicken-bin mit-scheme:mit-scheme racket:racket
 
 setup: guile $(VENV)/.installed
 
+# `make test` checks every implementation: a missing one is a failure, never a skip.
+setup-test: setup schemes chromium
+
 # The browser test drives Debian's Chromium; `make demo` and `make site` do not need it.
-setup-test: setup chromium
+schemes:
+	@missing=""; for pair in $(SCHEMES); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "triglot: installing the Scheme implementations:$$missing (Debian packages)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	@for pair in $(SCHEMES); do command -v $${pair%%:*} >/dev/null 2>&1 || { \
+	  echo "triglot: $${pair%%:*} is still missing; install $${pair#*:} by hand" >&2; exit 1; }; done
 
 guile:
 	@command -v guile >/dev/null 2>&1 || { \
@@ -40,6 +52,20 @@ demo: setup
 test: setup-test
 	$(BIN)/python -m pytest
 
+# The suite under each CPython of PYTHONS (from pyenv, else pythonX.Y on the PATH), each in a
+# venv of its own (.venv-X.Y): `sum()`'s rounding changed in 3.12, and the suite must say so.
+PYTHONS ?= 3.10 3.11 3.12 3.13
+test-pythons: setup-test
+	@for v in $(PYTHONS); do \
+	  py=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python 2>/dev/null | sort -V | tail -1); \
+	  [ -n "$$py" ] || py=$$(command -v python$$v || true); \
+	  [ -n "$$py" ] || { echo "triglot: CPython $$v is missing (pyenv install $$v)" >&2; exit 1; }; \
+	  echo "triglot: the suite under CPython $$v ($$py)"; \
+	  [ -x .venv-$$v/bin/python ] || $$py -m venv .venv-$$v || exit 1; \
+	  .venv-$$v/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' || exit 1; \
+	  .venv-$$v/bin/python -m pytest -q -p no:cacheprovider || exit 1; \
+	done
+
 # The differential fuzzer for minutes (make test runs it with a small fixed budget and seed).
 fuzz: setup
 	$(BIN)/triglot fuzz --seconds 300
@@ -56,4 +82,4 @@ bench: setup
 	$(BIN)/python -m triglot.bench --save docs/bench.json
 
 clean:
-	rm -rf $(VENV) build site test-artifacts *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* build site test-artifacts *.egg-info .pytest_cache .hypothesis

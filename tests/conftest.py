@@ -5,13 +5,15 @@ import pytest
 
 from triglot import check
 from triglot.languages import Languages
-from triglot.scheme import GUILE
+from triglot.implementations import IMPLEMENTATIONS
 
 
 def pytest_sessionstart(session):
-    """No language is ever skipped: without Guile the suite stops, saying how to install it."""
-    if shutil.which("guile") is None:
-        pytest.exit(f"triglot: the scheme/guile language cannot run. {GUILE.install}", returncode=3)
+    """No language is ever skipped: without a Scheme implementation of the matrix the suite
+    stops, saying how to install it (`make test` installs all six)."""
+    for impl in IMPLEMENTATIONS.values():
+        if shutil.which(impl.command[0]) is None:
+            pytest.exit(f"triglot: the {impl.label} language cannot run. {impl.install}", returncode=3)
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +33,16 @@ def site_build(tmp_path_factory):
     """The reference site, built once for the session: its build.Report (outdir, pages, …)."""
     from triglot.site import build
     return build.build(tmp_path_factory.mktemp("site") / "site", say=lambda text: None)
+
+
+@pytest.fixture(scope="session")
+def every_scheme():
+    """Python, Hy and all six Scheme implementations, opened once."""
+    with Languages(schemes=tuple(IMPLEMENTATIONS)) as langs:
+        yield langs
+
+
+@pytest.fixture(scope="session")
+def portability_results(every_scheme):
+    """Every canonical case in every language and every Scheme implementation, by uuid."""
+    return {r.case.uuid: r for r in check.run_cases(every_scheme)}

@@ -8,7 +8,7 @@ from pathlib import Path
 from triglot import registry
 
 EXE = Path(sys.executable).with_name("triglot")
-DATA = ("concepts.toml", "notes.toml", "notation.toml", "pages.toml", "phrasebook.toml", "scheme_src", "python_src", "hy_src", "tests/cases")
+DATA = ("concepts.toml", "notes.toml", "notation.toml", "pages.toml", "phrasebook.toml", "portability", "scheme_src", "python_src", "hy_src", "tests/cases")
 
 
 def run_triglot(*args, stdin=None, env=None, cwd=None, timeout=300):

@@ -26,7 +26,8 @@ def drawn(languages):
 
 
 def test_every_figure_is_drawn_and_described(languages, drawn):
-    assert list(drawn) == list(figures.FIGURES) == ["sigmoid", "cross_entropy", "descent", "gradients", "boundary"]
+    assert list(drawn) == list(figures.FIGURES) == ["sigmoid", "cross_entropy", "descent", "gradients", "boundary",
+                                                    "softmax", "entropy"]
     for fn in figures.FIGURES.values():
         assert fn.caption.endswith(".") and len(fn.caption) > 40
     fig = figures.draw("sigmoid", languages)

@@ -43,11 +43,13 @@ def triglot(*args, timeout=300):
 def test_list_names_the_shipped_data_sets():
     r = triglot("fit", "--list")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("spector ") and "\nbreast-cancer " in r.stdout
+    assert r.stdout.startswith("spector ") and "\nbreast-cancer " in r.stdout and "\niris " in r.stdout
     assert "32 rows ×  3 features" in r.stdout and "569 rows × 30 features" in r.stdout
+    assert "150 rows ×  4 features, 3 classes (softmax)" in r.stdout
     out = json.loads(triglot("fit", "--list", "--json").stdout)
     assert [d["name"] for d in out] == datasets.names()
     assert out[0]["published"] is True and out[1]["features"] == 30
+    assert out[2]["classes"] == 3 and out[2]["model"] == "softmax" and out[0]["model"] == "logistic"
 
 
 def test_fit_spector_json():
@@ -84,6 +86,50 @@ def test_fit_spector_table():
     gpa = lines[2].split()
     assert gpa[0] == "GPA" and len(set(gpa[1:4])) == 1 and gpa[-1] == "2.826"
     assert "verdict: identical in every language; largest relative difference from the reference" in r.stdout
+
+
+def test_fit_iris_trains_softmax_regression_beside_sklearn():
+    r = triglot("fit", "iris", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["dataset"] == "iris" and out["model"] == "softmax" and out["function"] == "fit-softmax"
+    assert out["classes"] == ["setosa", "versicolor", "virginica"] and out["rows"] == 150
+    assert out["settings"] == {"penalty": 1.0, "iterations": 25}
+    assert out["identical"] is True and list(out["results"]) == LANGUAGES
+    weights, intercepts = parse_value(out["results"]["python"]["value"])
+    assert [len(w) for w in weights] == [4, 4, 4] and len(intercepts) == 3
+    assert abs(math.fsum(intercepts)) < 1e-13, "the intercepts are centred"
+    assert "multinomial" in out["reference"]["label"] and out["max_relative_difference"] < 1e-6
+    ref_weights, ref_intercepts = parse_value(out["reference"]["value"])
+    for a, b in zip([*sum(weights, []), *intercepts], [*sum(ref_weights, []), *ref_intercepts]):
+        assert math.isclose(a, b, rel_tol=1e-6)
+    assert out["converged"] and len(set(out["log_likelihood"]["results"].values())) == 1
+    for lang in LANGUAGES:
+        assert f"fit: {lang} … " in r.stderr
+
+
+def test_fit_iris_table_shows_each_class_beside_sklearn():
+    r = triglot("fit", "iris", "--iterations", "12")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("fit-softmax on iris: 150 rows × 4 features, 3 classes; penalty λ = 1, 12 Newton")
+    assert lines[1].split() == ["class", "coefficient", *LANGUAGES, "reference"]
+    first = lines[2].split()
+    assert first[:4] == ["setosa", "sepal", "length", "(cm)"] and len(set(first[4:7])) == 1
+    assert sum(line.split()[0] in ("setosa", "versicolor", "virginica") for line in lines) == 3
+    assert "verdict: identical in every language; largest relative difference from the reference" in r.stdout
+
+
+def test_softmax_model_of_two_classes_is_the_logistic_one():
+    """--model softmax on spector: two classes, whose centred weights are ±½ the logistic ones;
+    with penalty λ it is logistic regression with λ/2, scikit-learn's C = 2/λ."""
+    soft = json.loads(triglot("fit", "spector", "--model", "softmax", "--penalty", "2", "--json").stdout)
+    logistic = json.loads(triglot("fit", "spector", "--penalty", "1", "--json").stdout)
+    assert soft["identical"] and soft["classes"] == ["0", "1"] and soft["max_relative_difference"] < 1e-6
+    (w0, w1), (b0, b1) = parse_value(soft["results"]["python"]["value"])
+    w, b = parse_value(logistic["results"]["python"]["value"])
+    for a, r in zip([*(x - y for x, y in zip(w1, w0)), b1 - b0], [*w, b]):
+        assert math.isclose(a, r, rel_tol=1e-9)
 
 
 def test_fit_a_csv_of_ones_own(tmp_path):
@@ -147,7 +193,11 @@ def test_missing_csv_file(tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["no-such-data"], "unknown data set 'no-such-data'; shipped: spector, breast-cancer"),
+    (["no-such-data"], "unknown data set 'no-such-data'; shipped: spector, breast-cancer, iris"),
+    (["iris", "--model", "logistic"], "iris has 3 classes; the logistic model takes labels 0 and 1 only"),
+    (["iris", "--method", "gd"], "--method gd trains the two-class logistic model"),
+    (["iris", "--rate", "0.5"], "--rate belongs to --method gd, not --method newton"),
+    (["iris", "--penalty", "-1"], "--penalty must be a finite number ≥ 0"),
     ([], "name a data set"),
     (["spector", "--label", "GRADE"], "--label names the label column of a CSV file"),
     (["spector", "--rate", "0.5"], "--rate belongs to --method gd, not --method newton"),

@@ -45,7 +45,7 @@ def test_the_seeds_rows_come_first_in_the_seeds_order():
             assert row.seed_cell == scheme == python and row.note, "a corrected seed cell says why"
 
 
-LIST_PARAMETERS = {"xs", "ys", "rows", "u", "v", "a"}  # the table's bindings are numbers
+LIST_PARAMETERS = {"xs", "ys", "rows", "u", "v", "a", "ps", "qs", "zs", "labels"}  # the table's bindings are numbers
 
 
 def test_every_function_of_numbers_appears_in_the_table():

@@ -108,3 +108,77 @@ def test_the_seeds_sigmoid_is_not_within_bounds_where_stable_is(languages, z):
     assert ulp_error(stable, want) <= BOUND["stable-sigmoid"]
     if z == -710.0:
         assert ulp_error(got, want) > 1e14
+
+
+# ---------------------------------------------------------------- entropy, KL and softmax: derived bounds
+
+def exact_value(name, args) -> object:
+    """The exact value as mpmath has it, not as 40 digits of text: a derived bound can be 0."""
+    return oracle.value(name, args)
+
+
+def largest_error(outcome, want) -> float:
+    if isinstance(want, list):
+        return max((float(ulp_error(o, w)) for o, w in zip(outcome, want, strict=True)), default=0.0)
+    return float(ulp_error(outcome, want))
+
+
+def assert_within_derived_bounds(languages, calls, bound):
+    for (name, args), outcomes in zip(calls, languages.call_many(calls)):
+        allowed = bound(name, args)
+        want = exact_value(name, args)
+        for lang in LANGUAGES:
+            err = largest_error(outcomes[lang], want)
+            assert err <= allowed, (lang, name, args, outcomes[lang], err, allowed)
+
+
+# Logits as data sets hold them, over a few hundred, and anywhere in the double range.
+LOGIT = st.one_of(st.floats(-30, 30).map(lambda v: round(v, 3)), st.floats(-800, 800), ANY_FINITE)
+LOGITS = st.lists(LOGIT, min_size=1, max_size=10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(LOGITS, st.integers(0, 9)), min_size=10, max_size=10))
+def test_softmax_log_sum_exp_and_the_loss_within_their_derived_bounds(languages, draws):
+    """Up to 10 logits anywhere in the double range: every language within the case's derived bound
+    (oracle.softmax_bound; README: 4 ULP where nothing cancels)."""
+    calls = [c for zs, label in draws
+             for c in (("softmax", [zs]), ("log-sum-exp", [zs]), ("softmax-cross-entropy", [label % len(zs), zs]))]
+    assert_within_derived_bounds(languages, calls, oracle.softmax_bound)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(-30, 30), min_size=1, max_size=10), st.lists(ANY_FINITE, min_size=1, max_size=10))
+def test_the_softmax_bound_is_4_ulp_where_every_shift_is_exact_and_6_anywhere(zs, wild):
+    """What the derivation gives for any finite logits: e^(z − m) within 1.02 ulp (exp, and the
+    put-back rounding), the compensated sum within u·S plus its terms' errors, the division half
+    an ulp: below 6 ULP; and where every zᵢ − m is exact (no put-back), below 4."""
+    for logits in (zs, wild):
+        m = max(logits)
+        exact = all(mpmath.mpf(z) - mpmath.mpf(m) == mpmath.mpf(z - m) for z in logits)
+        assert oracle.softmax_bound("softmax", [logits]) <= (4 if exact else 6), logits
+    assert oracle.softmax_bound("softmax", [[round(z) for z in zs]]) <= 4, "integers: every shift is exact"
+
+
+PROBABILITY = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0, 0.5, 5e-324, 1e-300]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 10).flatmap(lambda n: st.tuples(st.lists(PROBABILITY, min_size=n, max_size=n),
+                                                               st.lists(PROBABILITY, min_size=n, max_size=n))),
+                min_size=10, max_size=10))
+def test_entropy_and_kl_divergence_within_their_derived_bounds(languages, draws):
+    """Up to 10 probabilities (zeros, subnormals and ones included): every language within the case's
+    derived bound (oracle.information_bound)."""
+    calls = [c for ps, qs in draws for c in (("entropy", [ps]), ("kl-divergence", [ps, qs]))
+             if c[0] == "entropy" or all(p == 0 or q * 2 ** 1023 > p for p, q in zip(ps, qs))]  # no p/q overflow
+    assert_within_derived_bounds(languages, calls, oracle.information_bound)
+
+
+def test_a_derived_bound_can_fail():
+    """The bound is not vacuous: the seed's plain e^(z − m), without the rounding put back, is 149 ULP
+    off for (0.1, −700.3), far beyond the bound the analysis gives the code."""
+    z, m = -700.3, 0.1
+    plain = math.exp(z - m) / (1 + math.exp(z - m))
+    want = exact_value("softmax", [[m, z]])[1]
+    assert ulp_error(plain, want) > 100 > oracle.softmax_bound("softmax", [[m, z]])

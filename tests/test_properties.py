@@ -11,7 +11,9 @@ from triglot import check, registry
 DOUBLES = st.floats()  # every double: ±0.0, subnormals, ±inf, NaN included
 LABELS = st.one_of(st.sampled_from([0, 1]), DOUBLES)
 COUNTS = st.integers(0, 4)  # epochs and iterations
-SCALAR = {"y": LABELS, "epochs": COUNTS, "iterations": COUNTS}  # labels also as exact 0 and 1
+CLASS = st.integers(0, 7)   # a label: a count, never negative (see the note negative-index)
+SCALAR = {"y": LABELS, "epochs": COUNTS, "iterations": COUNTS,  # labels also as exact 0 and 1
+          "label": CLASS, "classes": COUNTS}
 
 
 @st.composite
@@ -22,7 +24,10 @@ def arguments(draw, fn):
     lists = {"xs": st.lists(DOUBLES, min_size=n, max_size=n), "ys": st.lists(LABELS, min_size=n, max_size=n),
              "u": st.lists(DOUBLES, min_size=k, max_size=k), "v": st.lists(DOUBLES, min_size=k, max_size=k),
              "rows": st.lists(st.lists(DOUBLES, min_size=k, max_size=k), min_size=n, max_size=n),
-             "a": st.lists(st.lists(DOUBLES, min_size=k, max_size=k), min_size=k, max_size=k)}
+             "a": st.lists(st.lists(DOUBLES, min_size=k, max_size=k), min_size=k, max_size=k),
+             "ps": st.lists(DOUBLES, min_size=n, max_size=n), "qs": st.lists(DOUBLES, min_size=n, max_size=n),
+             "zs": st.lists(DOUBLES, min_size=n, max_size=n),
+             "labels": st.lists(st.one_of(CLASS, LABELS), min_size=n, max_size=n)}
     return [draw(lists[p] if p in lists else SCALAR.get(p, DOUBLES)) for p in fn.params]
 
 

@@ -7,6 +7,9 @@
   without bound while the loss falls towards 0, until the Hessian is singular;
   statsmodels' Logit stops on a singular matrix.  With the L2 penalty λ = 1,
   fit-newton matches scikit-learn's LogisticRegression(C = 1).
+- Fisher's iris, shipped with scikit-learn, unscaled, three classes: with λ = 1,
+  fit-softmax matches scikit-learn's multinomial LogisticRegression(C = 1),
+  weights and centred intercepts, in every language alike.
 
 The data are loaded in Python from the installed packages and passed to every
 language as data; every heavy fit runs once per language (one batch each).
@@ -27,6 +30,7 @@ from triglot.values import Error
 SEPARABLE_ITERATIONS = (10, 20, 30)  # Newton steps at which the separable fit is inspected
 BREAKDOWN = 45                       # by here the Hessian has become exactly singular
 PENALISED_ITERATIONS = 15            # λ = 1: the gradient is at rounding level (1e-14) from step 10
+IRIS_ITERATIONS = 15                 # λ = 1: fit-softmax has converged to rounding level by step 10
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,12 @@ def cancer():
 
 
 @pytest.fixture(scope="module")
-def fits(spector, cancer):
+def iris():
+    return datasets.load("iris")
+
+
+@pytest.fixture(scope="module")
+def fits(spector, cancer, iris):
     """Every heavy fit, run once in each language: {key: {language: outcome}}.
 
     Guile needs about 0.22 s per Newton step on breast cancer, so its per-call
@@ -49,6 +58,7 @@ def fits(spector, cancer):
     for n in (*SEPARABLE_ITERATIONS, BREAKDOWN):
         calls[("separable", n)] = ("fit-newton", [cancer.rows, cancer.ys, 0.0, n])
     calls["penalised"] = ("fit-newton", [cancer.rows, cancer.ys, 1.0, PENALISED_ITERATIONS])
+    calls["iris"] = ("fit-softmax", [iris.rows, iris.ys, 3, 1.0, IRIS_ITERATIONS])
     with Languages(timeout=600) as langs:
         outcomes = langs.call_many(list(calls.values()))
     return dict(zip(calls, outcomes))
@@ -66,8 +76,12 @@ def coefficients(model) -> list:
 
 # ---------------------------------------------------------------- the data, as loaded
 
-def test_the_shipped_data_sets(spector, cancer):
-    assert datasets.names() == ["spector", "breast-cancer"]
+def test_the_shipped_data_sets(spector, cancer, iris):
+    assert datasets.names() == ["spector", "breast-cancer", "iris"]
+    assert iris.shape == (150, 4) and iris.model == "softmax" and datasets.classes(iris) == 3
+    assert iris.class_names == ["setosa", "versicolor", "virginica"]
+    assert [iris.ys.count(c) for c in range(3)] == [50, 50, 50] and iris.rows[0] == [5.1, 3.5, 1.4, 0.2]
+    assert spector.model == cancer.model == "logistic"
     assert spector.shape == (32, 3) and spector.feature_names == ["GPA", "TUCE", "PSI"]
     assert sum(spector.ys) == 11 and set(spector.ys) == {0, 1}
     assert spector.rows[0] == [2.66, 20.0, 0.0]
@@ -214,3 +228,43 @@ def test_penalised_fit_matches_sklearn(fits, cancer):
             assert math.isclose(got, want, rel_tol=1e-6, abs_tol=0), f"{lang}: coefficient {k}: {got!r} vs {want!r}"
         assert datasets.max_relative_difference(model, ref) < 1e-6
 
+
+# ---------------------------------------------------------------- (d) three classes: iris
+
+def sklearn_iris(iris):
+    """scikit-learn's multinomial LogisticRegression(C = 1), asked here directly (not through
+    triglot's datasets module): newton-cg to 10⁻¹², then its intercepts centred."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=1.0, solver="newton-cg", tol=1e-12, max_iter=1000)
+    clf.fit(np.array(iris.rows), np.array(iris.ys))
+    intercepts = clf.intercept_ - clf.intercept_.mean()
+    return [*clf.coef_.ravel().tolist(), *intercepts.tolist()]
+
+
+def softmax_coefficients(model) -> list:
+    return [w for ws in model[0] for w in ws] + list(model[1])
+
+
+def test_iris_is_identical_in_every_language(fits):
+    assert_identical(fits["iris"])
+
+
+def test_iris_matches_sklearn_to_six_significant_digits_in_every_language(fits, iris):
+    """Each language on its own, each coefficient: a language that drifts fails here by name."""
+    want = sklearn_iris(iris)
+    for lang, model in fits["iris"].items():
+        got = softmax_coefficients(model)
+        assert len(got) == len(want) == 15, lang
+        for k, (a, r) in enumerate(zip(got, want, strict=True)):
+            assert math.isclose(a, r, rel_tol=1e-6, abs_tol=0), f"{lang}: coefficient {k}: {a!r} vs {r!r}"
+    ref, label = datasets.softmax_reference(iris, 1.0)
+    assert softmax_coefficients(ref) == pytest.approx(want, rel=1e-9) and "multinomial" in label
+    assert all(datasets.max_relative_difference(m, ref) < 1e-6 for m in fits["iris"].values())
+
+
+def test_iris_fit_is_centred_and_converged(fits, iris):
+    model = fits["iris"]["python"]
+    assert abs(math.fsum(model[1])) < 1e-13 and all(abs(math.fsum(col)) < 1e-13 for col in zip(*model[0]))
+    assert datasets.softmax_gradient_norm(iris, model, 1.0) < 1e-12
+    assert datasets.softmax_log_likelihood(iris, model) == pytest.approx(-17.9455, abs=1e-4)

@@ -28,6 +28,7 @@ class Outcome:
     note: str
     value: object = None
     error: str | None = None
+    defect: bool = False   # an implementation's answer that is not the mathematics (portability/)
 
     def matches(self, outcome) -> bool:
         if self.error is not None:
@@ -115,13 +116,55 @@ def _case(raw: dict, defaults: dict, where: str) -> Case:
 
 @cache
 def load() -> dict[str, list[Case]]:
-    """Return the cases of every concept, by stem, in concept order."""
+    """Return the cases of every concept, by stem, in concept order, each with the outcomes
+    portability/NAME.toml documents for the other Scheme implementations."""
     out = {}
     for concept in registry.concepts():
         path = registry.root() / "tests" / "cases" / f"{concept.stem}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
         out[concept.stem] = [_case(raw, data["max_ulp"], path.name) for raw in data["cases"]]
+    extra = portability()
+    for cases in out.values():
+        for c in cases:
+            if c.uuid in extra:
+                c.outcomes.update(extra[c.uuid])
     return out
+
+
+@cache
+def portability() -> dict[str, dict[str, Outcome]]:
+    """Return, by case uuid, the outcomes portability/NAME.toml documents: {"scheme/NAME": Outcome}.
+
+    A case's own outcomes are the canonical ones (Python, Hy, and Scheme as Guile runs
+    it); an implementation that differs gets its outcome in its own file, with the note
+    that says why (the notes live there too), so that the cases stay as they were made."""
+    from .implementations import IMPLEMENTATIONS
+    table: dict[str, dict[str, Outcome]] = {}
+    known = {c["uuid"] for p in (registry.root() / "tests" / "cases").glob("*.json")
+             for c in json.loads(p.read_text(encoding="utf-8"))["cases"]}
+    for path in sorted((registry.root() / "portability").glob("*.toml")):
+        scheme = path.stem
+        if scheme not in IMPLEMENTATIONS:
+            raise BadCase(f"portability/{path.name}: no Scheme implementation is called {scheme!r}")
+        for i, raw in enumerate(registry.load_toml(f"portability/{path.name}").get("outcome", []), 1):
+            where = f"portability/{path.name}, outcome {i}"
+            try:
+                case, note = raw["case"], raw["note"]
+            except KeyError as e:
+                raise BadCase(f"{where}: no {e.args[0]!r}") from None
+            if case not in known:
+                raise BadCase(f"{where}: no case {case!r} in tests/cases")
+            if ("value" in raw) == ("error" in raw):
+                raise BadCase(f"{where}: give a value or an error, not both nor neither")
+            try:
+                value = parse_value(raw["value"]) if "value" in raw else None
+            except ValueError as e:
+                raise BadCase(f"{where}: {e}") from None
+            defect = raw.get("defect", False)
+            if not isinstance(defect, bool):
+                raise BadCase(f"{where}: defect is true or false")
+            table.setdefault(case, {})[f"scheme/{scheme}"] = Outcome(note, value, raw.get("error"), defect)
+    return table
 
 
 def all_cases() -> list[Case]:

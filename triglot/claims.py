@@ -13,8 +13,8 @@ import sympy as sp
 
 from .notation import load_toml
 
-REAL = "w x b y z s eta lam h y1 y2 y3"
-POSITIVE = "p p1 p2 p3 q1 q2 q3"  # probabilities strictly inside (0, 1), and q = 1 − p
+REAL = "w x b y z s eta lam h y1 y2 y3 z1 z2 z3"
+POSITIVE = "p q p1 p2 p3 q1 q2 q3"  # probabilities strictly inside (0, 1)
 
 
 def namespace() -> dict:

@@ -28,7 +28,8 @@ def parser() -> argparse.ArgumentParser:
     from importlib.metadata import version
     p = argparse.ArgumentParser(prog="triglot", description=(
         "The mathematics of machine learning in Scheme, Python and Hy, proven identical "
-        "bit for bit. Languages: python, hy, scheme/guile."), epilog=(
+        "bit for bit. Languages: python, hy, scheme/guile (--scheme NAME|all for Chez, Gambit, "
+        "CHICKEN, MIT and Racket too)."), epilog=(
         "Exit codes: 0 identical or documented, 1 an unexplained difference, 2 bad input, 3 a language "
         "cannot run, 4 a call timed out, 130 interrupted, 141 output pipe closed."))
     p.add_argument("--version", action="version", version=f"triglot {version('triglot')}")
@@ -43,9 +44,9 @@ def _call_argv(argv: list[str]) -> list[str]:
     so that negative numbers (-1000, -1e-5, -inf) are arguments, not options."""
     flags, rest, words = [], [], iter(argv)
     for a in words:
-        if a in ("--json", "-h", "--help") or a.startswith(("--batch=", "--timeout=")):
+        if a in ("--json", "-h", "--help") or a.startswith(("--batch=", "--timeout=", "--scheme=")):
             flags.append(a)
-        elif a in ("--batch", "--timeout"):
+        elif a in ("--batch", "--timeout", "--scheme"):
             flags += [a, next(words, "")]
         elif a == "--":
             rest += list(words)

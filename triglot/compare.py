@@ -88,14 +88,14 @@ def ulp_of(x) -> mpmath.mpf:
     return mpmath.ldexp(1, max(int(e) - 1, -1022) - 52)
 
 
-def ulp_error(value, expected: str):
-    """Return how many ULPs `value` lies from the exact `expected` value.
+def ulp_error(value, expected):
+    """Return how many ULPs `value` lies from the exact `expected` value (its text, or an mpf).
 
     Infinities and NaN must match exactly (0 ULP) or are infinitely far.
     Exact Scheme results count like any other number.
     """
     with mpmath.workprec(PRECISION):
-        want = exact(expected)
+        want = exact(expected) if isinstance(expected, str) else expected
         if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
             return mpmath.inf
         got = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else mpmath.mpf(value)

@@ -1,18 +1,21 @@
-"""Real data sets for the k-feature logistic regression, and their reference fits.
+"""Real data sets for the k-feature logistic regression and the k-class softmax
+regression, and their reference fits.
 
 The shipped data sets come from Python packages that are installed with
 triglot (statsmodels, scikit-learn); nothing is downloaded.  They are loaded
 here, in Python, and handed to every language as data: rows of floats and
-0/1 labels.
+labels, 0/1 for two classes, 0 … k − 1 for k.
 
     names()                    the shipped data sets
-    load(name)                 one of them, as a Dataset
+    load(name)                 one of them, as a Dataset (its `model`: logistic or softmax)
     load_csv(path, label)      a CSV file with a header row and a 0/1 label column
     reference(dataset, λ)      the fit of a trusted library: ([weights, bias], label)
+    softmax_reference(d, λ)    the same for k classes: ([W, b], label), intercepts centred
     log_likelihood(dataset, m) Σ log p̂ᵢ (of the right class), computed with mpmath
 
 A penalty λ means the objective Σ L(yᵢ, σ(w·xᵢ + b)) + (λ/2)‖w‖², bias
-unpenalised, which is scikit-learn's C·Σ L + ½‖w‖² with C = 1/λ.
+unpenalised, which is scikit-learn's C·Σ L + ½‖w‖² with C = 1/λ; for k classes
+Σ −log softmax(Wxᵢ + b)_yᵢ + (λ/2)‖W‖², intercepts unpenalised.
 """
 from __future__ import annotations
 
@@ -42,8 +45,10 @@ class Dataset:
     source: str
     feature_names: list      # one name per column of rows
     rows: list               # list of lists of float
-    ys: list                 # list of int, 0 or 1
+    ys: list                 # list of int: 0 or 1, or a class 0 … k − 1
     published: dict | None = None
+    class_names: list | None = None   # one name per class, for more than two classes
+    model: str = "logistic"           # the model the data set is fitted with: logistic or softmax
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -102,7 +107,26 @@ def _breast_cancer() -> Dataset:
     )
 
 
-_SHIPPED = {"spector": _spector, "breast-cancer": _breast_cancer}
+def _iris() -> Dataset:
+    from sklearn.datasets import load_iris
+
+    bunch = load_iris()
+    return Dataset(
+        name="iris",
+        description=("Fisher's irises (1936): is a flower setosa (0), versicolor (1) or virginica (2)? "
+                     "150 flowers, 50 of each species, × 4 features: the length and width of sepal and "
+                     "petal in cm, unscaled. Setosa is separable from the other two, so without a penalty "
+                     "the maximum-likelihood estimate does not exist"),
+        source="sklearn.datasets.load_iris (R. A. Fisher, Annals of Eugenics 7, 1936; UCI)",
+        feature_names=[str(f) for f in bunch.feature_names],
+        rows=[[float(v) for v in row] for row in bunch.data],
+        ys=[int(v) for v in bunch.target],
+        class_names=[str(c) for c in bunch.target_names],
+        model="softmax",
+    )
+
+
+_SHIPPED = {"spector": _spector, "breast-cancer": _breast_cancer, "iris": _iris}
 
 
 def names() -> list[str]:
@@ -266,6 +290,77 @@ def _sklearn_fit(dataset: Dataset, penalty: float) -> tuple[list, str]:
     return [[float(w) for w in clf.coef_[0]], float(clf.intercept_[0])], label
 
 
+def classes(dataset: Dataset) -> int:
+    """Return the number of classes: the names given, or the largest label + 1."""
+    return len(dataset.class_names) if dataset.class_names else max(dataset.ys) + 1
+
+
+def softmax_reference(dataset: Dataset, penalty: float) -> tuple[list, str]:
+    """Return ([W, b], label): scikit-learn's multinomial LogisticRegression with C = 1/λ (L2 on
+    the weights only, as here), newton-cg, tol 10⁻¹², its intercepts centred (Σ_c b_c = 0).
+    Raises ReferenceFailed when it finds no fit (λ = 0 on separable classes)."""
+    import numpy as np
+    import sklearn
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    if not (penalty > 0 and math.isfinite(penalty)):
+        raise ReferenceFailed("scikit-learn's LogisticRegression is run with a penalty λ > 0 only (C = 1/λ)",
+                              "scikit-learn LogisticRegression")
+    # Two classes: scikit-learn fits the one vector w = w₁ − w₀ with C·Σ L + ½‖w‖²; centred, the
+    # classes' weights are ±w/2, and (λ/2)(‖w₀‖² + ‖w₁‖²) = (λ/4)‖w‖², so C = 2/λ.
+    two = classes(dataset) == 2
+    c = (2 if two else 1) / penalty
+    label = (f"scikit-learn {sklearn.__version__} LogisticRegression(C={c:g}, newton-cg, tol 1e-12), "
+             + ("two classes: ±w/2" if two else "multinomial"))
+    y = np.asarray(dataset.ys)
+    if len(set(dataset.ys)) != classes(dataset):
+        raise ReferenceFailed(f"{label} needs examples of every one of the {classes(dataset)} classes", label)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            clf = LogisticRegression(C=c, solver="newton-cg", tol=1e-12, max_iter=1000)
+            clf.fit(np.asarray(dataset.rows, dtype=float), y)
+        except (ConvergenceWarning, ValueError, ArithmeticError) as e:
+            raise ReferenceFailed(f"{label} found no fit: {e}", label) from e
+    coef, intercept = np.asarray(clf.coef_, dtype=float), np.asarray(clf.intercept_, dtype=float)
+    if coef.shape[0] == 1:  # two classes: scikit-learn keeps one row, w = w₁ − w₀; centred, ±w/2
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
+    intercept = intercept - intercept.mean()
+    return [coef.tolist(), [float(b) for b in intercept]], label
+
+
+def softmax_log_likelihood(dataset: Dataset, model) -> float:
+    """Return log L = Σ log softmax(W·xᵢ + b)_yᵢ for model [W, b], with mpmath, rounded once."""
+    import mpmath
+
+    weights, intercepts = model
+    with mpmath.workprec(256):
+        total = mpmath.mpf(0)
+        for row, y in zip(dataset.rows, dataset.ys, strict=True):
+            z = [mpmath.fsum([mpmath.mpf(w) * mpmath.mpf(x) for w, x in zip(ws, row, strict=True)] + [mpmath.mpf(b)])
+                 for ws, b in zip(weights, intercepts, strict=True)]
+            top = max(z)
+            total += z[y] - top - mpmath.log(mpmath.fsum(mpmath.exp(v - top) for v in z))
+        return float(total)
+
+
+def softmax_gradient_norm(dataset: Dataset, model, penalty: float) -> float:
+    """Return ‖∇‖ of the mean penalised loss (1/n)(Σ −log softmax + (λ/2)‖W‖²) at [W, b] (NumPy)."""
+    import numpy as np
+
+    x = np.asarray(dataset.rows, dtype=float)
+    w, b = np.asarray(model[0], dtype=float), np.asarray(model[1], dtype=float)
+    z = x @ w.T + b
+    z -= z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    r = p - np.eye(len(b))[np.asarray(dataset.ys)]
+    g = np.concatenate([(r.T @ x + penalty * w).ravel(), r.sum(axis=0)]) / len(dataset.rows)
+    return float(np.linalg.norm(g))
+
+
 REFERENCE_LIMIT = 10_000_000_000  # floating-point operations a Newton step of the reference may take
 
 
@@ -311,8 +406,12 @@ def mean_loss(dataset: Dataset, model) -> float:
     return -log_likelihood(dataset, model) / len(dataset.rows)
 
 
+def _coefficients(model) -> list:
+    """Every number of a model, [weights, bias] or [W, b], in one list."""
+    return [x for part in model for x in (_coefficients(part) if isinstance(part, list) else [part])]
+
+
 def max_relative_difference(model, ref) -> float:
     """Return the largest |a − r| / |r| over the coefficients (|a − r| where r = 0)."""
-    got = list(model[0]) + [model[1]]
-    want = list(ref[0]) + [ref[1]]
+    got, want = _coefficients(model), _coefficients(ref)
     return max(abs(a - r) / abs(r) if r else abs(a - r) for a, r in zip(got, want, strict=True))

@@ -250,6 +250,49 @@ def boundary(ask) -> str:
     return _svg(ax)
 
 
+@register("The softmax of two logits (z, 0) beside the sigmoid σ(z), for z from −8 to 8: "
+          "its first probability is σ(z), and its second is 1 − σ(z).")
+def softmax(ask) -> str:
+    """Return σ(z) on the left and softmax(z, 0) on the right, over [−8, 8]."""
+    zs = [(i - 160) / 20 for i in range(321)]
+    values = ask([("stable-sigmoid", [z]) for z in zs] + [("softmax", [[z, 0.0]]) for z in zs])
+    sigma, soft = _floats(values[:len(zs)]), values[len(zs):]
+    fig = figure.Figure(figsize=SIZE, layout="constrained")
+    left, right = fig.subplots(1, 2, sharey=True)
+    left.plot(zs, sigma, color=INK, lw=2)
+    left.set(xlabel="z", ylabel="probability", title="σ(z)")
+    labels = [("first: σ(z)", zs[-1], "right"), ("second: 1 − σ(z)", zs[0] + 0.3, "left")]
+    for k, (label, x, align) in enumerate(labels):  # each label where its curve is high
+        right.plot(zs, _floats(pair[k] for pair in soft), color=STRONG[1 - k], lw=2)
+        right.text(x, 0.62, label, ha=align, color=STRONG[1 - k], fontsize=10)
+    right.set(xlabel="z", title="softmax(z, 0)")
+    for ax in (left, right):
+        ax.axhline(0.5, color=INK, lw=0.6, ls="--")
+        ax.set(xlim=(zs[0], zs[-1]), ylim=(0, 1), yticks=[0, 0.5, 1], yticklabels=["0", "½", "1"])
+    return _svg(left)
+
+
+@register("The entropy of a coin that lands heads with probability p, for p from 0 to 1: at most "
+          "ln 2 ≈ 0.693 nats, or 1 bit, for a fair coin, and 0 for a coin that always or never lands heads.")
+def entropy(ask) -> str:
+    """Return H(p, 1 − p) in nats and, through nats-to-bits, in bits, against p."""
+    ps = [i / 200 for i in range(201)]
+    nats = _floats(ask([("entropy", [[p, 1 - p]]) for p in ps]))
+    bits = _floats(ask([("nats-to-bits", [h]) for h in nats]))
+    ax = _axes("probability of heads p", "entropy H(p)")
+    ax.plot(ps, bits, color=STRONG[0], lw=2, label="in bits:  H / ln 2")
+    ax.plot(ps, nats, color=STRONG[1], lw=2, label="in nats:  −Σ pᵢ ln pᵢ")
+    ax.axvline(0.5, color=INK, lw=0.6, ls="--")
+    top = len(ps) // 2
+    ax.annotate("1 bit", (ps[top], bits[top]), xytext=(0.62, 1.04), color=STRONG[0],
+                arrowprops={"arrowstyle": "->", "color": STRONG[0]})
+    ax.annotate("ln 2 nats", (ps[top], nats[top]), xytext=(0.57, 0.77), color=STRONG[1],
+                arrowprops={"arrowstyle": "->", "color": STRONG[1]})
+    ax.set(xlim=(0, 1), ylim=(0, 1.1), xticks=[0, 0.25, 0.5, 0.75, 1])
+    ax.legend(loc="lower center")
+    return _svg(ax)
+
+
 # ---------------------------------------------------------------- command line
 
 def main(argv=None) -> int:

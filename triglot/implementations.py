@@ -3,7 +3,7 @@
 Every shim speaks the same protocol (guile.scm's header gives it): the concept
 files are loaded into an R7RS-small environment, then each request line is a
 call and each answer line its outcome.  Only Guile's shim also takes compiled
-sources and the binary requests (`compiles`).
+sources (`compiles`); the shims marked `binary` also take the binary blocks.
 """
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ class SchemeImpl:
     version_command: tuple[str, ...] = ("--version",)
     shim_file: str = ""                  # the shim's file name in triglot/schemes/ (NAME.scm)
     after_shim: tuple[str, ...] = ()     # options between the shim and its own arguments
-    compiles: bool = False               # the shim takes --cache, --compile and binary requests
+    compiles: bool = False               # the shim takes --cache and --compile (guile.scm)
+    binary: bool = False                 # the shim answers binary blocks (guile.scm's header)
 
     @property
     def label(self) -> str:
@@ -77,13 +78,13 @@ class SchemeImpl:
 
 
 GUILE = SchemeImpl("guile", "GNU Guile 3.0", ("guile", "--no-auto-compile", "-s"), "guile-3.0",
-                   compiles=True)
-CHEZ = SchemeImpl("chez", "Chez Scheme", ("chezscheme", "--script"), "chezscheme")
-GAMBIT = SchemeImpl("gambit", "Gambit", ("gsi",), "gambc", version_command=("-v",))
+                   compiles=True, binary=True)
+CHEZ = SchemeImpl("chez", "Chez Scheme", ("chezscheme", "--script"), "chezscheme", binary=True)
+GAMBIT = SchemeImpl("gambit", "Gambit", ("gsi", "-:f8,-8"), "gambc", version_command=("-v",))
 CHICKEN = SchemeImpl("chicken", "CHICKEN 5", ("csi", "-s"), "chicken-bin",
                      version_command=("-release",))
 MIT = SchemeImpl("mit", "MIT/GNU Scheme", ("mit-scheme", "--quiet", "--load"), "mit-scheme",
-                 after_shim=("--args",))
-RACKET = SchemeImpl("racket", "Racket", ("racket",), "racket", shim_file="racket.rkt")
+                 after_shim=("--",))
+RACKET = SchemeImpl("racket", "Racket", ("racket",), "racket", shim_file="racket.rkt", binary=True)
 
 IMPLEMENTATIONS = {impl.name: impl for impl in (GUILE, CHEZ, GAMBIT, CHICKEN, MIT, RACKET)}

@@ -82,8 +82,9 @@ def matches(pattern: str, outcome) -> bool:
     """Return True when an outcome fits a `when` pattern ("a|b" means either)."""
     if pattern in ("any", "value"):
         return pattern == "any" or kind(outcome) != "error"
-    if kind(outcome) == "list":  # kinds of number: every number in the list fits
-        return all(matches(pattern, o) for o in outcome)
+    if kind(outcome) == "list":  # kinds of number: every number in the list fits one of them
+        numbers = "|".join(p for p in pattern.split("|") if not p.startswith("error:"))
+        return bool(numbers) and all(matches(numbers, o) for o in outcome)  # (a list is no error)
     if "|" in pattern:
         return any(matches(p, outcome) for p in pattern.split("|"))
     if pattern.startswith("error:"):
@@ -100,12 +101,15 @@ def matches(pattern: str, outcome) -> bool:
 
 @cache
 def notes() -> dict[str, Note]:
-    """Return every note by id, in file order."""
-    data = registry.load_toml("notes.toml")
+    """Return every note by id, in file order: notes.toml, then each implementation's
+    portability/NAME.toml (the differences of that Scheme from the canonical outcomes)."""
+    raw = list(registry.load_toml("notes.toml")["note"])
+    for path in sorted((registry.root() / "portability").glob("*.toml")):
+        raw += registry.load_toml(f"portability/{path.name}").get("note", [])
     return {n["id"]: Note(n["id"], n["title"], n["text"].strip(), tuple(n.get("functions", ())),
                           dict(n.get("when", {})), tuple(n.get("cases", ())), tuple(n.get("tests", ())),
                           tuple(n.get("phrases", ())), n.get("arguments"), n.get("differ"))
-            for n in data["note"]}
+            for n in raw}
 
 
 @cache
@@ -120,5 +124,35 @@ def by_function() -> dict[str, list[Note]]:
 
 
 def explain(function: str, outcomes: dict, args=None) -> list[Note]:
-    """Return the notes that account for a difference in one call's outcomes (made with args)."""
-    return [n for n in by_function().get(function, ()) if n.explains(function, outcomes, args)]
+    """Return the notes that account for a difference in one call's outcomes (made with args).
+
+    With several Scheme implementations (`--scheme all`), no one note speaks of them all:
+    the first implementation's outcomes with Python's and Hy's must be alike or explained,
+    and each other implementation must give the first one's outcome or be explained beside
+    Python and Hy on its own (its portability/NAME.toml notes)."""
+    candidates = by_function().get(function, ())
+    direct = [n for n in candidates if n.explains(function, outcomes, args)]
+    schemes = [lang for lang in outcomes if lang.startswith("scheme/")]
+    if direct or len(schemes) < 2:
+        return direct
+    from .compare import identical
+    first, others = schemes[0], schemes[1:]
+    plain = {lang: o for lang, o in outcomes.items() if lang not in others}
+    found: list[Note] = []
+
+    def part(sub: dict) -> bool:
+        values = list(sub.values())
+        if all(identical(values[0], v) for v in values[1:]):
+            return True
+        notes_ = [n for n in candidates if n.explains(function, sub, args)]
+        found.extend(n for n in notes_ if n not in found)
+        return bool(notes_)
+
+    if not part(plain):
+        return []
+    for lang in others:
+        if identical(outcomes[lang], outcomes[first]):
+            continue
+        if not part({k: o for k, o in outcomes.items() if k not in schemes or k == lang}):
+            return []
+    return found

@@ -1,4 +1,5 @@
-"""The README's generated section: the notation table, from `triglot table --markdown`.
+"""The README's generated sections: the notation table (`triglot table --markdown`) and the
+portability matrix (`triglot schemes --cases`).
 (The concepts, the notes and `triglot check`'s output live on the site: `triglot site`.)
 
     python -m triglot.readme           rewrite the sections in README.md
@@ -20,7 +21,13 @@ def notation_table() -> str:
     return notation.markdown(notation.evaluate(), claims.prove_all())
 
 
-SECTIONS = {"notation": notation_table}
+def portability_matrix() -> str:
+    from . import portability
+    languages, results = portability.run()
+    return portability.markdown(portability.matrix(languages, results), portability.versions())
+
+
+SECTIONS = {"notation": notation_table, "portability": portability_matrix}
 
 
 def render(text: str) -> str:

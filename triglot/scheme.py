@@ -128,7 +128,7 @@ class SchemeRunner:
         self.impl = impl
         if binary is None:
             binary = os.environ.get("TRIGLOT_SCHEME_BINARY", "1").strip() != "0"
-        self.binary = binary and impl.compiles  # runs of float calls travel as doubles (guile.scm)
+        self.binary = binary and impl.binary  # batches travel in binary blocks (guile.scm's header)
         self.compiled = compiled and impl.compiles  # the concept sources are compiled (else interpreted)
         self.compile_extra = compile_extra and self.compiled  # …and so are the extra sources
         self.libraries = tuple(libraries)   # more R7RS libraries for the environment: "(scheme char)"

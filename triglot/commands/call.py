@@ -10,7 +10,7 @@ from .. import batch, notes, registry
 from ..arguments import parse_argument
 from ..languages import Languages
 from ..values import to_scheme
-from . import UsageError
+from . import UsageError, add_scheme_option, chosen_schemes
 
 EXIT = {"identical": 0, "documented": 0, "different": 1, "timeout": 4}
 _call_record = batch.call_record
@@ -54,7 +54,7 @@ def run(opts) -> int:
     fn = registry.function(opts.function)
     name, args = batch.checked(fn, [parse_argument(a, f"{fn.name}'s {p}") for a, p in
                                     zip(opts.args, fn.params)] + opts.args[len(fn.params):])
-    with Languages(timeout=opts.timeout or 10.0) as langs:
+    with Languages(chosen_schemes(opts), timeout=opts.timeout or 10.0) as langs:
         outcomes = langs.call(name, args)
     record = _call_record(name, args, outcomes)
     if opts.json:
@@ -70,7 +70,7 @@ def _call_batch(opts) -> int:
         raise UsageError("give either --batch FILE or FUNCTION ARG…, not both")
     stream = sys.stdin.buffer if opts.batch == "-" else open(opts.batch, "rb")
     seen = set()
-    with stream, Languages(timeout=opts.timeout or 10.0) as langs:
+    with stream, Languages(chosen_schemes(opts), timeout=opts.timeout or 10.0) as langs:
         records = batch.Records(langs.names)
         for lines in batch.chunks(stream.fileno()):
             items = batch.parse_lines(lines)
@@ -128,4 +128,5 @@ def add_parser(sub) -> None:
     k.add_argument("--batch", metavar="FILE", help="JSON Lines of calls (- for stdin)")
     k.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="the longest one call may take in any language (default 10)")
+    add_scheme_option(k)
     k.set_defaults(run=run)

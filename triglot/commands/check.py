@@ -7,6 +7,7 @@ import sys
 from .. import check
 from ..languages import Languages
 from ..values import Error
+from . import add_scheme_option, chosen_schemes
 
 
 def timed_out(result) -> bool:
@@ -27,7 +28,7 @@ def run(opts) -> int:
         from . import UsageError
         raise UsageError(f"--timeout must be a number of seconds > 0, not {opts.timeout:g}")
     print("triglot check: running every canonical case in every language…", file=sys.stderr)
-    with Languages(timeout=opts.timeout or 10.0) as langs:
+    with Languages(chosen_schemes(opts), timeout=opts.timeout or 10.0) as langs:
         results = check.run_cases(langs)
         names = langs.names
     rows = check.summary(results, names)
@@ -48,4 +49,5 @@ def add_parser(sub) -> None:
     c.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     c.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="the longest one case may take in any language (default 10); exit 4 if only timeouts failed")
+    add_scheme_option(c)
     c.set_defaults(run=run)

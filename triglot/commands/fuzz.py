@@ -8,7 +8,7 @@ import sys
 from .. import fuzz, registry
 from ..languages import Languages
 from ..values import describe, format_outcome, format_value
-from . import UsageError
+from . import UsageError, add_scheme_option, chosen_schemes
 from .show import call_text
 
 
@@ -70,7 +70,7 @@ def run(opts) -> int:
     seconds = opts.seconds if opts.seconds is not None or opts.inputs is not None else 10.0
     seed = opts.seed if opts.seed is not None else random.SystemRandom().randrange(2 ** 32)
     show = progress(1.0 if sys.stderr.isatty() else 10.0)
-    with Languages() as langs:
+    with Languages(chosen_schemes(opts)) as langs:
         report = fuzz.run(langs, names, seed, seconds=seconds, inputs=opts.inputs, progress=show)
     show(report, final=True)
     print(json.dumps(as_json(report), ensure_ascii=False) if opts.json else "\n".join(lines(report)))
@@ -92,4 +92,5 @@ def add_parser(sub) -> None:
     s.add_argument("--seed", type=int, metavar="K", help="random seed (default: a fresh one, reported)")
     s.add_argument("--json", action="store_true",
                    help="print one JSON object: seconds, seed, inputs, unexplained, functions")
+    add_scheme_option(s)
     s.set_defaults(run=run)

@@ -6,7 +6,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from .. import check, claims, figures, notation, phrasebook, registry
+from .. import check, claims, figures, notation, phrasebook, portability, registry
 from ..languages import Languages
 
 
@@ -20,6 +20,8 @@ class Live:
     figures: dict          # name -> figures.Figure
     phrases: tuple         # phrasebook.RowResult per row
     seconds: float
+    portability: tuple = ()   # the matrix: a row per concept (portability.matrix)
+    scheme_versions: dict = None  # "scheme/NAME" -> version word
 
     def results(self) -> list:
         return [r for rs in self.cases.values() for r in rs]
@@ -30,7 +32,9 @@ class Live:
                       for lang, j in r.judgements.items() if not j.ok] +
                      [f for row in self.notation for f in row.failures] +
                      [j.detail for r in self.phrases for j in r.judgements.values() if not j.ok] +
-                     [f"claim {p.claim.id}: not proved" for p in self.proofs if not p.proved])
+                     [f"claim {p.claim.id}: not proved" for p in self.proofs if not p.proved] +
+                     [f"{row['concept']} in {lang}: {cell['failed']} case(s) failed" for row in self.portability
+                      for lang, cell in row["cells"].items() if cell["failed"]])
 
 
 def say(text: str) -> None:
@@ -52,8 +56,11 @@ def compute(say=say) -> Live:
     proofs = tuple(claims.prove_all())
     say("site: running the phrasebook's cells…")
     phrases = tuple(phrasebook.evaluate())
+    say("site: running every canonical case in the six Scheme implementations…")
+    matrix = tuple(portability.matrix(*portability.run()))
     stems = {f.name: f.stem for f in registry.functions().values()}
     by_stem = {c.stem: [] for c in registry.concepts()}
     for r in results:
         by_stem[stems[r.case.property]].append(r)
-    return Live(names, notation.versions(), by_stem, rows, proofs, drawn, phrases, time.perf_counter() - start)
+    return Live(names, notation.versions(), by_stem, rows, proofs, drawn, phrases, time.perf_counter() - start,
+                matrix, portability.versions())

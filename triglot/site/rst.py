@@ -277,7 +277,28 @@ def index(live) -> str:
             f"{len(results)} canonical cases × {len(live.languages)} languages = {checks} checks with "
             f"{versions_line(live)}: {failed} unexplained. The same run as ``triglot check``.\n",
             table(["concept", "language", "cases", "identical", "documented", "failed", "notes"], body)]
+    out += portability_matrix(live)
     return "\n".join(out)
+
+
+def portability_matrix(live) -> list[str]:
+    """The index's matrix: every canonical case in each of the six Scheme implementations."""
+    from ..implementations import IMPLEMENTATIONS
+    from ..portability import cell_text
+    if not live.portability:
+        return []
+    schemes = list(live.portability[0]["cells"])
+    head = ["concept", "cases"] + [f"{IMPLEMENTATIONS[s.split('/')[1]].title} {live.scheme_versions[s]}"
+                                   for s in schemes]
+    body = [[row["concept"].replace("_", "-"), str(row["cases"])]
+            + [plain(cell_text(row["cells"][s], row["cases"]).replace("**", "")) for s in schemes]
+            for row in live.portability]
+    return [heading("The Scheme column: six implementations", "-"),
+            "The same concept files, in each implementation through a shim of its own (``triglot schemes "
+            "--cases``): per concept, the cases identical to the canonical outcome, and those where the "
+            "implementation answers otherwise, as its file ``portability/NAME.toml`` documents with a note "
+            "(an exact ``1/2`` where R7RS lets ``(exp 0)`` be exact; another name for the same error).\n",
+            table(head, body)]
 
 
 def notes_page(live) -> str:

@@ -1,0 +1,159 @@
+"""The Scheme column means Scheme: six implementations, each with its shim in
+triglot/schemes/, each carrying every double bit for bit, each running every
+canonical case identically to the canonical outcome or as portability.toml
+documents (with a note), and `--scheme NAME|all` on the command line."""
+from __future__ import annotations
+
+import json
+import math
+import random
+import struct
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from triglot import cases, notes, portability
+from triglot.compare import identical
+from triglot.implementations import IMPLEMENTATIONS
+from triglot.scheme import SchemeRunner
+
+from support import run_triglot as triglot
+
+MISBEHAVE = Path(__file__).resolve().parent / "scheme" / "misbehave.scm"
+NAMES = list(IMPLEMENTATIONS)
+
+
+def bits(n: int) -> float:
+    return struct.unpack("<d", struct.pack("<Q", n))[0]
+
+
+def doubles(seed: int, n: int) -> list[float]:
+    rng = random.Random(seed)
+    edges = [0.0, -0.0, 5e-324, -5e-324, 2.225073858507201e-308, 2.2250738585072014e-308,
+             1.7976931348623157e308, -1.7976931348623157e308, math.inf, -math.inf, math.nan, 0.1, 1 / 3,
+             9007199254740993.0, 1e-300, 1e300, 123456.789e-310, bits(0x000FFFFFFFFFFFFF)]
+    return edges + [bits(rng.getrandbits(64)) for _ in range(n)] + \
+        [bits(rng.getrandbits(52)) for _ in range(n // 5)]  # subnormals
+
+
+def exacts(seed: int) -> list:
+    rng = random.Random(seed)
+    return [0, 1, -1, 2 ** 62, -2 ** 63, 2 ** 64 + 1, -10 ** 40, 10 ** 400, Fraction(1, 3), Fraction(-7, 2 ** 70),
+            Fraction(10 ** 30, 7)] + [rng.randrange(-10 ** 25, 10 ** 25) for _ in range(200)] + \
+        [Fraction(rng.randrange(-10 ** 9, 10 ** 9), rng.randrange(2, 10 ** 9)) or Fraction(1, 2) for _ in range(200)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_double_and_exact_number_makes_the_round_trip_bit_for_bit(name):
+    values = doubles(hash(name) & 0xFFFF, 20_000)
+    numbers = exacts(7)
+    with SchemeRunner(IMPLEMENTATIONS[name], extra_sources=[MISBEHAVE], extra_functions=["echo"]) as r:
+        back = r.call_many([("echo", [v]) for v in values])
+        back_exact = r.call_many([("echo", [v]) for v in numbers])
+        back_list = r.call("echo", [values[:300]])
+    pack = lambda v: struct.pack("<d", v)  # noqa: E731
+    wrong = [(v, b) for v, b in zip(values, back)
+             if type(b) is not float or (pack(v) != pack(b) and not (v != v and b != b))]
+    assert not wrong, f"{name}: {len(wrong)} doubles changed, e.g. {wrong[:3]}"
+    assert all(type(b) is type(v if type(v) is not Fraction or v.denominator != 1 else 1) and b == v
+               for v, b in zip(numbers, back_exact)), name
+    assert isinstance(back_list, list) and all(identical(a, b) for a, b in zip(values[:300], back_list))
+
+
+def test_every_implementation_starts_on_the_concept_files():
+    rows = [portability.probe(name) for name in NAMES]
+    assert [r["name"] for r in rows] == ["guile", "chez", "gambit", "chicken", "mit", "racket"]
+    for r in rows:
+        assert r["installed"] and r["ready"], r
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_case_is_identical_or_documented_in_every_implementation(portability_results, name):
+    lang = f"scheme/{name}"
+    failed = [f"{r.case.property}[{r.case.short}] {r.case.description}: {r.judgements[lang].detail}"
+              for r in portability_results.values() if not r.judgements[lang].ok]
+    assert not failed, f"{lang}: {len(failed)} cases:\n" + "\n".join(failed)
+
+
+def test_every_documented_outcome_is_still_needed_and_cites_a_note(portability_results):
+    """An entry of portability.toml must cite a note, and the implementation must still give
+    an outcome other than the canonical one (else the entry is stale)."""
+    known = notes.notes()
+    for uuid, by_lang in cases.portability().items():
+        r = portability_results[uuid]
+        canonical = r.outcomes["scheme/guile"]  # the canonical Scheme outcome (Guile's, documented or not)
+        for lang, outcome in by_lang.items():
+            assert outcome.note in known, f"{uuid} {lang}: no note {outcome.note!r}"
+            assert not identical(r.outcomes[lang], canonical), f"{uuid} {lang}: stale, now canonical"
+
+
+def test_a_documented_value_is_the_mathematics_unless_marked_a_defect(portability_results):
+    """An implementation may round differently or answer exactly, but a value it documents must
+    still be the mathematics: within the case's ULP bound of the exact value (an exact answer
+    exactly equal to it).  One that is not is marked `defect = true`, and only such a one."""
+    from triglot.compare import within
+    for uuid, by_lang in cases.portability().items():
+        case = portability_results[uuid].case
+        for lang, outcome in by_lang.items():
+            if outcome.error is not None or not isinstance(outcome.value, (float, int, Fraction, list)):
+                assert not outcome.defect, f"{uuid} {lang}: only a value can be marked a defect"
+                continue
+            if case.expected in ("nan",) or case.outcome_for("python") is not None:
+                continue  # the canonical outcome is itself documented: no exact value to hold it to
+            ok, err = within(outcome.value, case.expected, case.max_ulp)
+            assert ok != outcome.defect, (
+                f"{uuid} {lang}: {outcome.value!r} is {err} ULP from {case.expected}, "
+                + ("yet marked a defect" if ok else "and not marked `defect = true`"))
+
+
+def test_the_schemes_command_lists_all_six_as_json():
+    r = triglot("schemes", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = json.loads(r.stdout)
+    assert [i["language"] for i in out["implementations"]] == [f"scheme/{n}" for n in NAMES]
+    assert all(i["ready"] and i["startup_s"] > 0 for i in out["implementations"])
+    assert out["matrix"] is None
+
+
+def test_call_with_every_scheme_gives_a_result_per_implementation():
+    r = triglot("call", "stable-sigmoid", "-0.5", "--scheme", "all", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert list(out["results"]) == ["python", "hy"] + [f"scheme/{n}" for n in NAMES]
+    assert out["verdict"] == "identical"
+    r = triglot("call", "sigmoid", "0.5", "--scheme", "chez,racket", "--json")
+    assert list(json.loads(r.stdout)["results"]) == ["python", "hy", "scheme/chez", "scheme/racket"]
+
+
+def test_an_unknown_scheme_is_bad_input():
+    r = triglot("call", "sigmoid", "0.5", "--scheme", "stalin")
+    assert r.returncode == 2 and "stalin" in r.stderr and "chez" in r.stderr
+
+
+def test_a_batch_through_every_scheme_keeps_its_lines():
+    lines = "".join(json.dumps({"function": "sigmoid", "args": [x / 7]}) + "\n" for x in range(-40, 40))
+    r = triglot("call", "--batch", "-", "--json", "--scheme", "all", stdin=lines)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(out) == 80 and all(len(o["results"]) == 8 and o["verdict"] == "identical" for o in out)
+
+
+def test_several_implementations_that_differ_are_explained_each_by_its_own_notes():
+    """σ of an exact 0: Python, Hy and Guile give 0.5; the implementations whose (exp 0) is an
+    exact 1 give the exact 1/2, each explained by its own portability note."""
+    r = triglot("call", "sigmoid", "0", "--scheme", "all", "--json")
+    out = json.loads(r.stdout)
+    exact = [lang for lang, v in out["results"].items() if v == {"value": "exact:1/2"}]
+    assert len(exact) >= 2, out["results"]
+    assert r.returncode == 0 and out["verdict"] == "documented", out
+    for lang in exact:
+        assert any(n.startswith(lang.split("/")[1] + "-") for n in out["notes"]), (lang, out["notes"])
+
+
+def test_the_speed_table_has_a_row_per_language():
+    r = triglot("bench", "--languages", "--calls", "300", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)["languages"]
+    assert [x["language"] for x in rows] == ["python", "hy"] + [f"scheme/{n}" for n in NAMES]
+    assert rows[2]["path"] == "binary" and all(x["doubles_per_s"] > 0 and x["mixed_per_s"] > 0 for x in rows)
