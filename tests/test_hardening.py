@@ -181,6 +181,12 @@ def test_no_argument_text_makes_a_traceback(capsys, text):
     assert code in (0, 1, 2, 4) and "Traceback" not in err
 
 
+@pytest.mark.parametrize("text, code", [("-h", 0), ("--help", 0), ("--timeout", 2), ("--scheme=nope", 2)])
+def test_words_that_look_like_options_give_a_code_not_an_exception(capsys, text, code):
+    """argparse ends with SystemExit; main returns its code instead (help 0, a usage error 2)."""
+    assert cli.main(["call", "sigmoid", text]) == code
+
+
 @NO_TRACE
 @given(st.lists(st.binary(max_size=60), min_size=1, max_size=5))
 def test_no_batch_bytes_make_a_traceback(tmp_path_factory, capsys, lines):

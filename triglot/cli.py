@@ -67,7 +67,10 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["call"]:
         argv = ["call", *_call_argv(argv[1:])]
-    opts = parser().parse_args(argv)
+    try:
+        opts = parser().parse_args(argv)
+    except SystemExit as e:  # --help (0), or argparse's own usage error (2), already printed
+        return e.code if isinstance(e.code, int) else 2
     from rich.console import Console
     Console.on_broken_pipe = _raise_broken_pipe
     previous = signal.signal(signal.SIGTERM, _terminate)

@@ -4,7 +4,8 @@ the one rule (check.verdict), each unexplained difference shrunk to a small exam
 Arguments are drawn by parameter name (concepts.toml `params`):
   scalars  z p h y w x b rate penalty: any value below (labels y too, not only 0 and 1)
   counts   epochs iterations: exact 0…8, since a count is a count (a float or a negative
-           number of steps is outside the domain) and each call must stay cheap
+           number of steps is outside the domain) and each call must stay cheap;
+           label classes: exact 0…4; labels: a list of exact 0…3, now and then a float
   lists    xs ys u v: 0…5 values, usually as long as their partner list, sometimes not;
            rows: such a list of feature lists (1…3 features, now and then a ragged row);
            a: a square matrix, as many rows as v has values (sometimes not).  Never ragged
@@ -50,6 +51,7 @@ SPECIAL = (0.0, -0.0, TINY, -TINY, 2.225073858507201e-308, 2.2250738585072014e-3
            -745.1332191019411, -745.1332191019412, 1.0, -1.0, 0.5, 2.0)                 # e^x is 0.0 below
 SCALARS = {"z", "p", "h", "y", "w", "x", "b", "rate", "penalty"}
 COUNTS = {"epochs", "iterations"}
+CLASSES = {"label", "classes"}   # a class index or a number of classes: exact 0…4
 SIMPLE = (0.0, 1.0, -1.0, 2.0)
 
 
@@ -138,6 +140,10 @@ def arguments(rng: random.Random, fn: registry.Function) -> list:
             args.append(value(rng))
         elif p in COUNTS:
             args.append(rng.randint(0, 8))
+        elif p in CLASSES:
+            args.append(rng.randint(0, 4))
+        elif p == "labels":  # class labels, one per row: exact 0…3 (a float now and then)
+            args.append([rng.randint(0, 3) if rng.random() < 0.95 else value(rng) for _ in range(length(rng, n))])
         elif p == "rows":
             args.append(rows(rng, length(rng, n), k))
         elif p == "a":
