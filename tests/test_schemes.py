@@ -111,8 +111,10 @@ def test_the_schemes_command_lists_all_six_as_json():
     r = triglot("schemes", "--json")
     assert r.returncode == 0, r.stdout + r.stderr
     out = json.loads(r.stdout)
-    assert [i["language"] for i in out["implementations"]] == [f"scheme/{n}" for n in NAMES]
-    assert all(i["ready"] and i["startup_s"] > 0 for i in out["implementations"])
+    assert [i["name"] for i in out["schemes"]] == NAMES
+    for i in out["schemes"]:
+        assert i["installed"] and i["ready"] and i["startup_s"] > 0 and i["version"], i
+        assert i["command"][0] == IMPLEMENTATIONS[i["name"]].command[0] and "apt-get install" in i["install"]
     assert out["matrix"] is None
 
 
@@ -157,3 +159,13 @@ def test_the_speed_table_has_a_row_per_language():
     rows = json.loads(r.stdout)["languages"]
     assert [x["language"] for x in rows] == ["python", "hy"] + [f"scheme/{n}" for n in NAMES]
     assert rows[2]["path"] == "binary" and all(x["doubles_per_s"] > 0 and x["mixed_per_s"] > 0 for x in rows)
+
+
+def test_fit_and_show_take_the_scheme_option_too():
+    r = triglot("fit", "iris", "--scheme", "chez,racket", "--no-reference", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert list(out["results"]) == ["python", "hy", "scheme/chez", "scheme/racket"] and out["verdict"] == "identical"
+    r = triglot("show", "sigmoid", "--scheme", "gambit", "--json")
+    assert r.returncode == 0, r.stderr
+    assert all(list(e["results"]) == ["python", "hy", "scheme/gambit"] for e in json.loads(r.stdout)["examples"])

@@ -355,8 +355,8 @@ def report(r: dict):
     for part, seconds in b["share_seconds"].items():
         print(f"   {part:14} {seconds:7.3f} s  {b['share_percent'][part]:5.1f} %")
     if "scheme_path" in b:
-        print(f"   Guile path: {b['scheme_path']} (runs of calls whose arguments are all floats "
-              f"travel as IEEE-754 doubles)")
+        print(f"   Guile path: {b['scheme_path']} (a batch travels in binary blocks, every argument "
+              f"tagged, doubles as their IEEE-754 bytes)")
     bt = r.get("batched_text")
     if bt:
         print(f"   the same batch, Guile on the text path: {bt['seconds']:.3f} s, "

@@ -41,7 +41,7 @@ from .compare import identical, kind
 from .values import Error, format_value
 
 BATCH = 2000          # calls per language per round (rounds with scalar functions only: ROUND)
-ROUND = 50_000
+ROUND = 100_000
 SHRINK_ROUNDS = 40    # greedy steps at most per difference
 KEEP = 8              # distinct differences kept (and shrunk) per function
 TINY = 5e-324         # the smallest subnormal

@@ -19,9 +19,11 @@ from .languages import Languages
 def probe(name: str) -> dict:
     """Start one implementation on the concept files: its version, start-up time and path."""
     impl = IMPLEMENTATIONS[name]
-    row = {"name": name, "language": impl.label, "title": impl.title, "package": impl.package,
-           "shim": f"triglot/schemes/{impl.shim.name}", "installed": impl.installed,
-           "version": impl.version, "path": "binary" if impl.binary else "text", "ready": False}
+    row = {"name": name, "language": impl.label, "title": impl.title, "installed": impl.installed,
+           "version": impl.version, "command": [*impl.command, f"triglot/schemes/{impl.shim.name}",
+                                                *impl.after_shim],
+           "install": f"sudo apt-get install {impl.package}", "package": impl.package,
+           "path": "binary" if impl.binary else "text", "ready": False}
     if not impl.installed:
         row["error"] = f"not installed: {impl.install}"
         return row

@@ -9,7 +9,7 @@ from fractions import Fraction
 from .. import check, notes
 from ..languages import Languages
 from ..values import describe, format_outcome, format_value
-from . import UsageError
+from . import UsageError, add_scheme_option, chosen_schemes
 
 
 def _fit_dataset(opts):
@@ -129,7 +129,7 @@ def run(opts) -> int:
     args = [ds.rows, ds.ys, *([float(settings["penalty"]), settings["iterations"]] if function == "fit-newton"
                               else [float(settings["rate"]), settings["epochs"]])]
     outcomes, seconds = {}, {}
-    with Languages(timeout=600) as langs:
+    with Languages(chosen_schemes(opts), timeout=600) as langs:
         for runner in langs.runners:  # one at a time, so that each can report its progress
             print(f"fit: {runner.name} …", end="", file=sys.stderr, flush=True)
             start = time.perf_counter()
@@ -180,13 +180,13 @@ def run(opts) -> int:
     return {"different": 1, "timeout": 4}.get(verdict.status, 0)
 
 
-def _run_languages(function: str, args: list) -> tuple[dict, dict]:
+def _run_languages(function: str, args: list, schemes=("guile",)) -> tuple[dict, dict]:
     """Call the function in every language, one after the other, each with a progress line:
     ({language: outcome}, {language: seconds})."""
     import time
 
     outcomes, seconds = {}, {}
-    with Languages(timeout=600) as langs:
+    with Languages(schemes, timeout=600) as langs:
         for runner in langs.runners:
             print(f"fit: {runner.name} …", end="", file=sys.stderr, flush=True)
             start = time.perf_counter()
@@ -238,7 +238,7 @@ def _run_softmax(opts, ds, settings) -> int:
     classes, k = datasets.classes(ds), len(ds.feature_names)
     penalty = float(settings["penalty"])
     args = [ds.rows, ds.ys, classes, penalty, settings["iterations"]]
-    outcomes, seconds = _run_languages("fit-softmax", args)
+    outcomes, seconds = _run_languages("fit-softmax", args, chosen_schemes(opts))
     models = {lang: [[[float(w) for w in ws] for ws in o[0]], [float(b) for b in o[1]]]
               for lang, o in outcomes.items() if _is_softmax_model(o, classes, k)}
     loglik = {lang: datasets.softmax_log_likelihood(ds, m) for lang, m in models.items()}
@@ -409,4 +409,5 @@ def add_parser(sub) -> None:
     f.add_argument("--no-reference", action="store_true",
                    help="do not fit the reference library (statsmodels or scikit-learn) beside the languages")
     f.add_argument("--json", action="store_true", help="print one JSON object")
+    add_scheme_option(f)
     f.set_defaults(run=run)

@@ -16,7 +16,7 @@ def run(opts) -> int:
         languages, results = portability.run(usable)
         matrix = portability.matrix(languages, results)
     if opts.json:
-        print(json.dumps({"implementations": rows, "matrix": matrix}, ensure_ascii=False))
+        print(json.dumps({"schemes": rows, "matrix": matrix}, ensure_ascii=False))
     else:
         width = max(len(r["language"]) for r in rows)
         for r in rows:
@@ -39,5 +39,6 @@ def add_parser(sub) -> None:
                        epilog="Exit 0 when every implementation runs (and, with --cases, every case is identical "
                               "or documented), 1 when a case fails, 3 when an implementation cannot run.")
     s.add_argument("--cases", action="store_true", help="run every canonical case in each implementation")
-    s.add_argument("--json", action="store_true", help="print one JSON object: implementations, matrix")
+    s.add_argument("--json", action="store_true", help='print one JSON object: {"schemes": [{"name", "installed", "version", "command", '
+                                                        '"install", …}], "matrix": …}')
     s.set_defaults(run=run)

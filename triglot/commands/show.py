@@ -11,7 +11,7 @@ from typing import NamedTuple
 from .. import cases, check, notes, registry, sources
 from ..languages import Languages, family
 from ..values import describe, format_outcome, format_value, to_scheme
-from . import UsageError
+from . import UsageError, add_scheme_option, chosen_schemes
 
 LABEL = {"scheme": "Scheme", "python": "Python", "hy": "Hy"}
 CHROME = 8          # a three-column table's padding and its two rules
@@ -137,10 +137,10 @@ def chosen_examples(concept: registry.Concept) -> list[tuple[str, list, str]]:
     return calls
 
 
-def run_examples(calls) -> list[Example]:
+def run_examples(calls, schemes=("guile",)) -> list[Example]:
     """Return each call run in every language (one batch per language) with its verdict."""
     print(f"triglot show: running {len(calls)} examples in every language…", file=sys.stderr)
-    with Languages() as langs:
+    with Languages(schemes) as langs:
         outcomes = langs.call_many([(name, args) for name, args, _ in calls])
     return [Example(n, a, s, o, check.verdict(n, o, a)) for (n, a, s), o in zip(calls, outcomes)]
 
@@ -194,7 +194,7 @@ def run(opts) -> int:
         raise UsageError(f"--width {opts.width} is too narrow: give 40 or more")
     concept = find_concept(opts.concept)
     table = rows(concept.stem, (opts.language,) if opts.language else sources.FAMILIES)
-    examples = run_examples(chosen_examples(concept))
+    examples = run_examples(chosen_examples(concept), chosen_schemes(opts))
     if opts.json:
         print(json.dumps(as_json(concept, table, examples), ensure_ascii=False))
     else:
@@ -246,4 +246,5 @@ def add_parser(sub) -> None:
     s.add_argument("--language", choices=sources.FAMILIES, help="only this language's file, definitions in order")
     s.add_argument("--json", action="store_true",
                    help="print one JSON object: concept, title, preamble, definitions, examples")
+    add_scheme_option(s)
     s.set_defaults(run=run)
