@@ -125,5 +125,7 @@ def test_table_command_json_and_markdown():
     assert data["rows"][0]["results"]["scheme/guile"] == {"value": "0.6224593312018546"}
     md = run_triglot("table", "--markdown").stdout
     readme = (registry.root() / "README.md").read_text(encoding="utf-8")
-    assert md.strip() in readme, "README's notation section is `triglot table --markdown`"
+    from triglot.readme import without_versions
+    assert without_versions(md.strip()) in without_versions(readme), \
+        "README's notation section is `triglot table --markdown` (the Python version aside)"
     assert notation.versions_line() in md

@@ -6,7 +6,8 @@ from triglot import readme, registry
 
 def test_readme_tables_are_up_to_date():
     text = (registry.root() / "README.md").read_text(encoding="utf-8")
-    assert readme.render(text) == text, "README.md is stale: run `.venv/bin/python -m triglot.readme`"
+    assert readme.without_versions(readme.render(text)) == readme.without_versions(text), \
+        "README.md is stale: run `.venv/bin/python -m triglot.readme`"
 
 
 def test_readme_shows_the_two_commands():
