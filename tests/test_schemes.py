@@ -154,11 +154,15 @@ def test_several_implementations_that_differ_are_explained_each_by_its_own_notes
 
 
 def test_the_speed_table_has_a_row_per_language():
-    r = triglot("bench", "--languages", "--calls", "300", "--json")
+    r = triglot("bench", "--languages", "--calls", "300", "--repeats", "2", "--no-training", "--json")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["languages"]
     assert [x["language"] for x in rows] == ["python", "hy"] + [f"scheme/{n}" for n in NAMES]
-    assert rows[2]["path"] == "binary" and all(x["doubles_per_s"] > 0 and x["mixed_per_s"] > 0 for x in rows)
+    assert rows[2]["path"] == "binary" and rows[3]["path"] == "binary" and rows[4]["path"] == "text"
+    for x in rows:
+        for work in ("doubles", "mixed"):
+            w = x[work]
+            assert w["calls"] == 300 and 0 < w["min_s"] <= w["median_s"] <= w["max_s"], (x["language"], w)
 
 
 def test_fit_and_show_take_the_scheme_option_too():
@@ -169,3 +173,36 @@ def test_fit_and_show_take_the_scheme_option_too():
     r = triglot("show", "sigmoid", "--scheme", "gambit", "--json")
     assert r.returncode == 0, r.stderr
     assert all(list(e["results"]) == ["python", "hy", "scheme/gambit"] for e in json.loads(r.stdout)["examples"])
+
+
+# Each implementation run on its own, outside the bridge: a script loads three concept files
+# and writes each result as an exact rational (so no printer's rounding can hide a bit).
+DIRECT = {"guile": ["guile", "--no-auto-compile", "-s", "{script}"], "chez": ["chezscheme", "--script", "{script}"],
+          "gambit": ["gsi", "{script}"], "chicken": ["csi", "-s", "{script}"],
+          "mit": ["mit-scheme", "--quiet", "--load", "{script}", "--eval", "(exit)"],
+          "racket": ["racket", "-f", "{script}"]}
+SAMPLE = ([("sigmoid", [z]) for z in (-7.5, -2.25, -0.5, 0.125, 1.75, 9.5)]
+          + [("stable-sigmoid", [z]) for z in (-30.25, -2.25, 0.375, 12.5)]
+          + [("surprise", [p]) for p in (0.125, 0.25, 0.75, 0.875)]
+          + [("nats-to-bits", [h]) for h in (1.5, 0.5, 37.25)]
+          + [("cross-entropy", [y, p]) for y in (0.0, 1.0) for p in (0.25, 0.75)]
+          + [("cross-entropy-from-logit", [y, z]) for y in (0.0, 1.0) for z in (-3.5, 2.25)])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_bridge_gives_what_the_implementation_computes_on_its_own(name, tmp_path):
+    import subprocess
+    from triglot import registry
+    root = registry.root()
+    lines = [f'(load "{root / "scheme_src" / stem}.scm")' for stem in ("sigmoid", "surprise", "cross_entropy")]
+    lines += [f"(write (inexact->exact ({fn} {' '.join(map(repr, args))}))) (newline)" for fn, args in SAMPLE]
+    script = tmp_path / "direct.scm"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = [part.format(script=script) for part in DIRECT[name]]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    printed = [Fraction(line) for line in done.stdout.split()]
+    assert len(printed) == len(SAMPLE), (done.stdout, done.stderr)
+    with SchemeRunner(IMPLEMENTATIONS[name]) as r:
+        bridged = r.call_many(SAMPLE)
+    for (fn, args), direct, via in zip(SAMPLE, printed, bridged):
+        assert type(via) is float and Fraction(via) == direct, (name, fn, args, direct, via)

@@ -1,10 +1,15 @@
 """The speed of each language alone: `triglot bench --languages`.
 
 Per language (Python, Hy, and each Scheme implementation of the matrix): the
-start-up time, and calls per second for one batch of doubles (stable-sigmoid)
-and one mixed batch (exact numbers, lists, several functions), each measured
-in its runner alone, one after the other in one run, so that the ratios
-between the languages hold on a noisy machine.  Figures only; nothing asserted.
+start-up time; calls per second for one batch of doubles (stable-sigmoid) and
+one mixed batch (exact numbers, lists, several functions), through each runner
+(the bridge included: that is what a batch costs); and a fit-gd epoch and a
+fit-newton step on the breast-cancer data, each the time of a call with five
+steps less that of the same call with none: the runtime's own time.  Each is timed `repeats` times, in one run, one language after
+the other, so that the ratios to CPython hold on a noisy machine; the table
+gives the median and the spread.  Guile runs its concept files compiled (its
+cache), Chez compiles every form it loads, Racket its shim; Gambit, CHICKEN and
+MIT interpret them.  Figures only; nothing asserted.
 """
 from __future__ import annotations
 
@@ -39,32 +44,74 @@ def runners():
         yield impl.label, "binary" if impl.binary else "text", lambda impl=impl: SchemeRunner(impl, timeout=60.0)
 
 
-def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None) -> list[dict]:
-    plain, mix = doubles(n, seed), mixed(n, seed)
+STEPS = 5  # epochs of fit-gd, iterations of fit-newton
+
+
+def training_work() -> list:
+    """(name, call with STEPS steps, the same call with 0 steps) for fit-gd and fit-newton
+    (λ = 1) on the breast-cancer data: the difference of the two is the runtime's own time
+    for the steps, without the data's crossing of the bridge or the set-up."""
+    from .datasets import load
+    data = load("breast-cancer")
+    return [("fit_gd_epoch", ("fit-gd", [data.rows, data.ys, 0.1, STEPS]), ("fit-gd", [data.rows, data.ys, 0.1, 0])),
+            ("fit_newton_step", ("fit-newton", [data.rows, data.ys, 1.0, STEPS]),
+             ("fit-newton", [data.rows, data.ys, 1.0, 0]))]
+
+
+def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None, repeats: int = 3,
+            training: bool = True) -> list[dict]:
+    """Per language: start-up, and for each piece of work the median of `repeats` timings
+    with their spread (min, max)."""
+    work = [("doubles", doubles(n, seed), None), ("mixed", mixed(n, seed), None)]
+    if training:
+        work += [(name, [call], [zero]) for name, call, zero in training_work()]
     rows = []
     for label, path, make in runners():
-        say(f"{label}: {n} doubles, {n} mixed calls")
+        say(f"{label}: " + ", ".join(name for name, _, _ in work) + f", {repeats} times each")
         runner = make()
         t0 = time.perf_counter()
         if isinstance(runner, SchemeRunner):
             runner.start()
         startup = time.perf_counter() - t0
-        runner.call_many(plain[:200])  # import or load what the first calls need: not timed
+        runner.call_many(work[0][1][:200])  # import or load what the first calls need: not timed
         figures = {"language": label, "path": path, "startup_s": startup}
-        for key, calls in (("doubles", plain), ("mixed", mix)):
-            t0 = time.perf_counter()
-            runner.call_many(calls)
-            figures[f"{key}_per_s"] = len(calls) / (time.perf_counter() - t0)
+        for name, calls, zero in work:
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                runner.call_many(calls)
+                seconds = time.perf_counter() - t0
+                if zero is not None:  # a fit: less the same call with no step, per step
+                    t0 = time.perf_counter()
+                    runner.call_many(zero)
+                    seconds = max(seconds - (time.perf_counter() - t0), 0.0) / STEPS
+                times.append(seconds)
+            times.sort()
+            figures[name] = {"median_s": times[len(times) // 2], "min_s": times[0], "max_s": times[-1],
+                             "calls": len(calls) if zero is None else 0}
         runner.close()
         rows.append(figures)
     return rows
 
 
 def table(rows: list[dict]) -> list[str]:
-    fastest = max(r["doubles_per_s"] for r in rows)
-    lines = [f"{'language':<16} {'path':<10} {'start-up':>9} {'doubles/s':>11} {'mixed/s':>10} {'vs fastest':>10}"]
+    """The speed table: per language, calls/s for the batches and seconds for the fits, each the
+    median of the repeats with the spread, and the ratio to CPython's time."""
+    base = rows[0]
+    works = [k for k in ("doubles", "mixed", "fit_gd_epoch", "fit_newton_step") if k in base]
+    head = f"{'language':<15} {'path':<10} {'start-up':>8}"
+    for k in works:
+        head += f"  {k.replace('_', ' '):>26}"
+    lines = [head]
     for r in rows:
-        lines.append(f"{r['language']:<16} {r['path']:<10} {r['startup_s'] * 1e3:>7.0f} ms "
-                     f"{r['doubles_per_s']:>11,.0f} {r['mixed_per_s']:>10,.0f} "
-                     f"{fastest / r['doubles_per_s']:>9.1f}×")
+        line = f"{r['language']:<15} {r['path']:<10} {r['startup_s'] * 1e3:>6.0f}ms"
+        for k in works:
+            w, ratio = r[k], r[k]["median_s"] / base[k]["median_s"]
+            spread = (w["max_s"] - w["min_s"]) / w["median_s"] * 100 if w["median_s"] else 0.0
+            shown = f"{w['calls'] / w['median_s']:,.0f}/s" if w["calls"] else f"{w['median_s'] * 1e3:,.2f} ms"
+            line += f"  {shown:>12} ±{spread:3.0f}% {ratio:6.1f}×"
+        lines.append(line)
+    lines.append("each: the median of the repeats, ±the spread (max − min) over the median, × CPython's time; "
+                 "batches through each runner; fit-gd per epoch and fit-newton per step on breast cancer "
+                 f"({STEPS} steps less 0 steps: the runtime's own time)")
     return lines
