@@ -206,3 +206,11 @@ def test_the_bridge_gives_what_the_implementation_computes_on_its_own(name, tmp_
         bridged = r.call_many(SAMPLE)
     for (fn, args), direct, via in zip(SAMPLE, printed, bridged):
         assert type(via) is float and Fraction(via) == direct, (name, fn, args, direct, via)
+
+
+def test_the_notation_table_holds_in_every_implementation():
+    r = triglot("table", "--scheme", "all", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["ok"] and list(out["verified_with"])[2:] == [f"scheme/{n}" for n in NAMES]
+    assert all(list(row["results"])[2:] == [f"scheme/{n}" for n in NAMES] for row in out["rows"])

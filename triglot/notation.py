@@ -21,7 +21,7 @@ import sympy as sp
 from . import registry
 from .compare import identical, within
 from .inprocess import hy_runner, python_runner
-from .scheme import GUILE, SchemeRunner, SchemeUnavailable
+from .scheme import GUILE, IMPLEMENTATIONS, SchemeRunner, SchemeUnavailable
 from .values import Error, describe, format_outcome, format_value
 
 
@@ -54,7 +54,7 @@ class Row:
         return f"row {self.number} ({self.math})"
 
     def cell(self, language: str) -> str:
-        return {"python": self.python, "hy": self.hy, "scheme/guile": self.scheme}[language]
+        return {"python": self.python, "hy": self.hy}.get(language, self.scheme)  # scheme/NAME: the Scheme cell
 
 
 @cache
@@ -119,7 +119,7 @@ class RowResult:
     def failures(self) -> list[str]:
         """Return what is wrong with this row, each message naming the row and the language."""
         out = [f"{self.row.label}, {lang}: {msg}" for lang, msg in self.problems]
-        langs = [lang for lang in LANGUAGES if lang not in dict(self.problems)]
+        langs = [lang for lang in self.outcomes if lang not in dict(self.problems)]
         for lang in langs:
             got = self.outcomes[lang]
             if isinstance(got, Error):
@@ -154,8 +154,9 @@ class RowResult:
                 "ok": self.ok, "failures": self.failures}
 
 
-def evaluate(table=None) -> list[RowResult]:
-    """Evaluate every cell of every row (or of `table`) in its language, and the Math cell."""
+def evaluate(table=None, schemes=("guile",)) -> list[RowResult]:
+    """Evaluate every cell of every row (or of `table`) in its language, the Scheme cells in each
+    of the named implementations, and the Math cell."""
     table = list(rows() if table is None else table)
     problems = {r.number: [] for r in table}
     outcomes = {r.number: {} for r in table}
@@ -172,15 +173,16 @@ def evaluate(table=None) -> list[RowResult]:
                 outcomes[r.number][lang] = f(*r.bindings.values())
             except Exception as e:
                 outcomes[r.number][lang] = Error(type(e).__name__, str(e))
-    for r, outcome, problem in _scheme(table):
-        if problem:
-            problems[r.number].append(("scheme/guile", problem))
-        else:
-            outcomes[r.number]["scheme/guile"] = outcome
+    for impl in (IMPLEMENTATIONS[name] for name in schemes):
+        for r, outcome, problem in _scheme(table, impl):
+            if problem:
+                problems[r.number].append((impl.label, problem))
+            else:
+                outcomes[r.number][impl.label] = outcome
     return [RowResult(r, exact(r), outcomes[r.number], tuple(problems[r.number])) for r in table]
 
 
-def _scheme(table):
+def _scheme(table, impl=GUILE):
     """Yield (row, outcome, problem) for the Scheme cells: all in one process if they all
     load; otherwise each row alone, to name the cells that do not."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +190,7 @@ def _scheme(table):
         path.write_text(scheme_definitions(table), encoding="utf-8")
         names = [f"notation-row-{r.number}" for r in table]
         try:
-            with SchemeRunner(GUILE, extra_sources=[path], extra_functions=names) as runner:
+            with SchemeRunner(impl, extra_sources=[path], extra_functions=names) as runner:
                 results = runner.call_many([(n, list(r.bindings.values())) for n, r in zip(names, table)])
             yield from ((r, o, None) for r, o in zip(table, results))
             return
@@ -198,15 +200,16 @@ def _scheme(table):
         for r, name in zip(table, names):
             path.write_text(scheme_definitions([r]), encoding="utf-8")
             try:
-                with SchemeRunner(GUILE, extra_sources=[path], extra_functions=[name]) as runner:
+                with SchemeRunner(impl, extra_sources=[path], extra_functions=[name]) as runner:
                     yield r, runner.call(name, list(r.bindings.values())), None
             except SchemeUnavailable as e:
                 yield r, None, f"`{r.scheme}` does not load: {e}"
 
 
-def versions() -> dict:
+def versions(schemes=("guile",)) -> dict:
     """The exact tool versions the table is verified with."""
-    return {"python": platform.python_version(), "hy": hy.__version__, "scheme/guile": GUILE.version}
+    return {"python": platform.python_version(), "hy": hy.__version__,
+            **{IMPLEMENTATIONS[name].label: IMPLEMENTATIONS[name].version for name in schemes}}
 
 
 def versions_line() -> str:

@@ -4,16 +4,19 @@ from __future__ import annotations
 import json
 import sys
 
+from . import add_scheme_option, chosen_schemes
+
 
 def run(opts) -> int:
     from .. import claims, notation  # SymPy loads only for this command
     print("triglot table: evaluating every cell in every language…", file=sys.stderr)
-    results = notation.evaluate()
+    schemes = chosen_schemes(opts)
+    results = notation.evaluate(schemes=schemes)
     proofs = claims.prove_all()
     failed = [f for r in results for f in r.failures] + \
         [f"claim {p.claim.id} ({p.claim.text}): not proved; {p.detail}" for p in proofs if not p.proved]
     if opts.json:
-        print(json.dumps({"verified_with": notation.versions(), "rows": [r.to_json() for r in results],
+        print(json.dumps({"verified_with": notation.versions(schemes), "rows": [r.to_json() for r in results],
                           "claims": [{"id": p.claim.id, "text": p.claim.text, "status": p.status,
                                       "detail": p.detail} for p in proofs],
                           "ok": not failed}, ensure_ascii=False))
@@ -57,4 +60,5 @@ def add_parser(sub) -> None:
                                    "seed's symbolic claims with SymPy. Exit 1 if anything fails.")
     t.add_argument("--json", action="store_true", help="print one JSON object")
     t.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    add_scheme_option(t)
     t.set_defaults(run=run)
