@@ -123,13 +123,14 @@ def same(a, b) -> bool:
 def spy(runner: SchemeRunner) -> list:
     """Record the number of calls of each binary exchange of `runner`."""
     seen = []
-    inner = runner._exchange_binary
+    inner = runner._exchange
 
-    def exchange(calls, first):
-        seen.append(len(calls))
-        return inner(calls, first)
+    def exchange(calls, binary=False):
+        if binary:
+            seen.append(len(calls))
+        return inner(calls, binary)
 
-    runner._exchange_binary = exchange
+    runner._exchange = exchange
     return seen
 
 

@@ -15,6 +15,7 @@ import select
 from fractions import Fraction
 
 from . import arguments, registry
+from .check import verdict
 from .values import BadValue, format_outcome, format_value
 
 try:  # a JSON decoder ten times faster than the standard library's, when installed
@@ -169,7 +170,6 @@ ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 def call_record(name: str, args: list, outcomes: dict) -> dict:
     """The record of one checked call: the --json contract (README, "The commands")."""
-    from .check import verdict
     v = verdict(name, outcomes, args)
     return {"function": name, "args": [format_value(a) for a in args],
             "results": {lang: format_outcome(o) for lang, o in outcomes.items()},

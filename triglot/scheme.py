@@ -368,74 +368,34 @@ class SchemeRunner:
         """Send calls and read their answers: return (outcomes, failure or None).
 
         Each answer must come within `timeout` seconds of the one before (output
-        that is not a whole answer does not count), or the call times out.
+        that is not a whole answer does not count), or the call times out.  Text
+        lines and binary blocks differ only in how requests are written and answers
+        taken off the pending output (`_take_lines`, `_take_records`).
         """
         first = self._next_id
         self._next_id += len(calls)
         if binary:
-            return self._exchange_binary(calls, first)
-        blocks = self._payload(calls, first)
-        unsent = b""
-        out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
-        outcomes = []
-        deadline = time.monotonic() + self.timeout
-        while len(outcomes) < len(calls):
-            if b"\n" in self._pending:
-                *lines, self._pending = self._pending.split(b"\n")
-                wanted = lines[:len(calls) - len(outcomes)]
-                failure = self._decode_many(wanted, first + len(outcomes), outcomes)
-                if failure is not None:
-                    return outcomes, failure
-                if len(lines) > len(wanted):
-                    return outcomes, self._garbled(lines[len(wanted)])  # an answer nobody asked for
-                deadline = time.monotonic() + self.timeout
-                continue
-            if len(self._pending) > self.max_line:
-                return outcomes, self._garbled(self._pending)
-            if not unsent:
-                unsent = next(blocks, b"")
-            left = deadline - time.monotonic()
-            ready, writable, _ = select.select([out_fd], [in_fd] if unsent else [], [], max(left, 0))
-            if not ready and not writable:
-                return outcomes, Error("SchemeTimeout", f"no answer from {self.name} within "
-                                       f"{self.timeout:g} s; the process was killed and restarted",
-                                       runner=True)
-            if writable:
-                try:
-                    unsent = unsent[os.write(in_fd, unsent[:1 << 16]):]
-                except (BrokenPipeError, BlockingIOError):
-                    pass
-            if ready:
-                chunk = os.read(out_fd, 1 << 16)
-                if not chunk:
-                    return outcomes, Error("SchemeCrashed", self._exit_reason() + " while running this call",
-                                           runner=True)
-                self._pending += chunk
-                if len(chunk) < self.small_read and \
-                        len(outcomes) + self._pending.count(b"\n") < len(calls):
-                    # The process flushes each answer as it goes: let a few hundred gather
-                    # rather than wake up for every one (the pipe holds thousands).
-                    time.sleep(self.gather)
-        return outcomes, None
-
-    def _exchange_binary(self, calls, first: int):
-        """_exchange for a run of calls with float arguments: the requests go as binary
-        blocks, and the answers come as records (guile.scm's header)."""
-        blocks = self._binary_payload(calls, first)
+            blocks, take = self._binary_payload(calls, first), self._take_records
+        else:
+            blocks, take = self._payload(calls, first), self._take_lines
         unsent = b""
         out_fd, in_fd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
         outcomes: list = []
         deadline = time.monotonic() + self.timeout
-        fresh = bool(self._pending)
+        fresh, trickle = bool(self._pending), False
         while len(outcomes) < len(calls):
             if fresh:
                 fresh = False
                 before = len(outcomes)
-                failure = self._decode_records(first, len(calls), outcomes)
+                failure = take(first, len(calls), outcomes)
                 if failure is not None:
                     return outcomes, failure
                 if len(outcomes) > before:
                     deadline = time.monotonic() + self.timeout
+                    if trickle and len(outcomes) < len(calls):
+                        # The process flushes as it goes: let a few hundred answers gather
+                        # rather than wake up for every one (the pipe holds thousands).
+                        time.sleep(self.gather)
                     continue
             if len(self._pending) > self.max_line:
                 return outcomes, self._garbled(self._pending)
@@ -458,12 +418,22 @@ class SchemeRunner:
                     return outcomes, Error("SchemeCrashed", self._exit_reason() + " while running this call",
                                            runner=True)
                 self._pending += chunk
-                fresh = True
-                if len(chunk) < self.small_read and len(outcomes) + len(self._pending) // 9 < len(calls):
-                    time.sleep(self.gather)  # answers trickle in: let some gather
+                fresh, trickle = True, len(chunk) < self.small_read
         return outcomes, None
 
-    def _decode_records(self, first_id: int, total: int, outcomes: list):
+    def _take_lines(self, first_id: int, total: int, outcomes: list):
+        """Append the outcomes of the whole answer lines pending to `outcomes` (at most `total`
+        in all); return the runner Error of the first thing that is not an answer (or None)."""
+        if b"\n" not in self._pending:
+            return None
+        *lines, self._pending = self._pending.split(b"\n")
+        wanted = lines[:total - len(outcomes)]
+        failure = self._decode_many(wanted, first_id + len(outcomes), outcomes)
+        if failure is None and len(lines) > len(wanted):
+            failure = self._garbled(lines[len(wanted)])  # an answer nobody asked for
+        return failure
+
+    def _take_records(self, first_id: int, total: int, outcomes: list):
         """Append the outcomes of the whole binary answers at the front of the pending output
         to `outcomes` (at most `total` in all); return the runner Error of the first thing
         that is not an answer (or None).  A partial answer stays pending."""

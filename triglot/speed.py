@@ -13,27 +13,18 @@ MIT interpret them.  Figures only; nothing asserted.
 """
 from __future__ import annotations
 
-import random
 import time
 
+from . import throughput
 from .implementations import IMPLEMENTATIONS
 from .inprocess import hy_runner, python_runner
 from .scheme import SchemeRunner
 
 
-def doubles(n: int, seed: int) -> list:
-    rng = random.Random(seed)
-    return [("stable-sigmoid", [rng.uniform(-30, 30)]) for _ in range(n)]
-
-
-def mixed(n: int, seed: int) -> list:
-    rng = random.Random(seed)
-    kinds = [lambda: ("sigmoid", [rng.uniform(-30, 30)]),
-             lambda: ("surprise", [rng.randint(1, 9)]),
-             lambda: ("cross-entropy", [rng.randint(0, 1), rng.random()]),
-             lambda: ("dot", [[rng.random() for _ in range(3)], [rng.random() for _ in range(3)]]),
-             lambda: ("nats-to-bits", [rng.randint(1, 9) / rng.randint(2, 9)])]
-    return [kinds[i % len(kinds)]() for i in range(n)]
+def as_calls(lines: list[dict]) -> list:
+    """The (function, args) calls of batch lines (throughput.py makes the same batches)."""
+    from .arguments import from_json
+    return [(line["function"], [from_json(a) for a in line["args"]]) for line in lines]
 
 
 def runners():
@@ -62,7 +53,8 @@ def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None, repeats: i
             training: bool = True) -> list[dict]:
     """Per language: start-up, and for each piece of work the median of `repeats` timings
     with their spread (min, max)."""
-    work = [("doubles", doubles(n, seed), None), ("mixed", mixed(n, seed), None)]
+    work = [("doubles", as_calls(throughput.doubles(n, seed)), None),
+            ("mixed", as_calls(throughput.mixed(n, seed)), None)]
     if training:
         work += [(name, [call], [zero]) for name, call, zero in training_work()]
     rows = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import time
 from fractions import Fraction
 
 from .. import check, notes
@@ -87,7 +88,6 @@ CONVERGED = 1e-6   # ‖∇‖ of the mean loss below which a fit counts as conv
 def _reference(ds, penalty, function, opts):
     """Return (model, record, log-likelihood, None) of the reference library's fit, or a record that
     says why there is none: --no-reference, a data set too large for it, or the library failing."""
-    import time
 
     from .. import datasets
     if opts.no_reference:
@@ -111,7 +111,6 @@ def _reference(ds, penalty, function, opts):
 
 
 def run(opts) -> int:
-    import time
 
     from .. import datasets
     if opts.list:
@@ -128,18 +127,8 @@ def run(opts) -> int:
     k = len(ds.feature_names)
     args = [ds.rows, ds.ys, *([float(settings["penalty"]), settings["iterations"]] if function == "fit-newton"
                               else [float(settings["rate"]), settings["epochs"]])]
-    outcomes, seconds = {}, {}
     with Languages(chosen_schemes(opts), timeout=600) as langs:
-        for runner in langs.runners:  # one at a time, so that each can report its progress
-            print(f"fit: {runner.name} …", end="", file=sys.stderr, flush=True)
-            start = time.perf_counter()
-            try:
-                outcomes[runner.name] = runner.call(function, args)
-            except BaseException:
-                print(" failed", file=sys.stderr, flush=True)
-                raise
-            seconds[runner.name] = time.perf_counter() - start
-            print(f" {seconds[runner.name]:.1f} s", file=sys.stderr, flush=True)
+        outcomes, seconds = _call_each(langs, function, args)
         models = {lang: _as_floats(o) for lang, o in outcomes.items() if _is_model(o, k)}
         if k == 1:  # the languages' own log-likelihood takes one feature
             xs = [row[0] for row in ds.rows]
@@ -181,22 +170,25 @@ def run(opts) -> int:
 
 
 def _run_languages(function: str, args: list, schemes=("guile",)) -> tuple[dict, dict]:
-    """Call the function in every language, one after the other, each with a progress line:
-    ({language: outcome}, {language: seconds})."""
-    import time
-
-    outcomes, seconds = {}, {}
+    """Call the function in every language: ({language: outcome}, {language: seconds})."""
     with Languages(schemes, timeout=600) as langs:
-        for runner in langs.runners:
-            print(f"fit: {runner.name} …", end="", file=sys.stderr, flush=True)
-            start = time.perf_counter()
-            try:
-                outcomes[runner.name] = runner.call(function, args)
-            except BaseException:
-                print(" failed", file=sys.stderr, flush=True)
-                raise
-            seconds[runner.name] = time.perf_counter() - start
-            print(f" {seconds[runner.name]:.1f} s", file=sys.stderr, flush=True)
+        return _call_each(langs, function, args)
+
+
+def _call_each(langs, function: str, args: list) -> tuple[dict, dict]:
+    """Call the function in each language, one at a time so that each reports its progress:
+    ({language: outcome}, {language: seconds})."""
+    outcomes, seconds = {}, {}
+    for runner in langs.runners:
+        print(f"fit: {runner.name} …", end="", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        try:
+            outcomes[runner.name] = runner.call(function, args)
+        except BaseException:
+            print(" failed", file=sys.stderr, flush=True)
+            raise
+        seconds[runner.name] = time.perf_counter() - start
+        print(f" {seconds[runner.name]:.1f} s", file=sys.stderr, flush=True)
     return outcomes, seconds
 
 
@@ -211,7 +203,6 @@ def _is_softmax_model(o, classes: int, k: int) -> bool:
 
 def _softmax_reference(ds, penalty: float, opts):
     """Return (model, record, log-likelihood) of scikit-learn's fit, or a record saying why there is none."""
-    import time
 
     from .. import datasets
     if opts.no_reference:
