@@ -350,3 +350,40 @@ def test_the_environment_can_switch_the_binary_path_off(helpers, monkeypatch):
     assert make(helpers).binary is False and make(helpers, binary=True).binary is True
     monkeypatch.setenv("TRIGLOT_SCHEME_BINARY", "1")
     assert make(helpers).binary is True and make(helpers, binary=False).binary is False
+
+
+# ====================================================================== uniform blocks
+
+def test_a_uniform_block_is_packed_byte_for_byte_as_call_by_call(helpers, monkeypatch):
+    """A block of calls to one function with doubles only is packed by numpy at once; the bytes
+    are those of packing call by call (every bit pattern, arities 1 to 3); any other block is not
+    uniform."""
+    import triglot.scheme as scheme
+    runner = make(helpers)
+    values = bit_patterns(21, 3000)
+    for name, arity in (("echo", 1), ("pair-up", 2), ("predicted-probability", 3)):
+        calls = [(name, values[i:i + arity]) for i in range(0, 3000 - arity, arity)]
+        assert scheme.uniform_block(calls, runner.index) is not None
+        fast = b"".join(runner._binary_payload(calls, 5))
+        monkeypatch.setattr(scheme, "uniform_block", lambda calls, index: None)
+        slow = b"".join(runner._binary_payload(calls, 5))
+        monkeypatch.undo()
+        assert fast == slow, name
+    one = ("echo", [0.5])
+    for odd in ([one, ("echo", [1])], [one, ("mixed", [0.5]), one], [one, ("pair-up", [0.5, 0.5]), one],
+                [one, ("echo", [True]), one], [("pair-up", [[0.5], 0.5])]):
+        assert scheme.uniform_block(odd, runner.index) is None, odd
+
+
+@pytest.mark.parametrize("name, arity", [("mixed", 1), ("echo", 1), ("pair-up", 2)])
+def test_uniform_blocks_whose_answers_mix_doubles_text_and_errors_agree_with_the_text_path(pair, name, arity):
+    """Thousands of calls to one function in uniform blocks: the 9-byte answers that Guile gathers
+    and the text answers and errors between them come back in order."""
+    fast, slow = pair
+    values = bit_patterns(22, 6000) + [2.0, 3.0, 4.0, math.nan, math.inf, 0.0] * 50
+    random.Random(22).shuffle(values)
+    calls = [(name, values[i:i + arity]) for i in range(0, len(values) - arity, arity)]
+    seen = spy(fast)
+    a, b = fast.call_many(calls), slow.call_many(calls)
+    assert seen == [len(calls)]
+    assert all(same(x, y) for x, y in zip(a, b)) and len(a) == len(b) == len(calls)

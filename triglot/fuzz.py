@@ -31,8 +31,11 @@ import math
 import random
 import struct
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import compress, repeat
+from operator import is_not, itemgetter, ne, not_
 
 import numpy as np
 
@@ -93,19 +96,44 @@ def value(rng: random.Random):
     return exact(rng)
 
 
-def column(g: np.random.Generator, rng: random.Random, n: int) -> list:
-    """Return n numbers drawn as `value` draws one: random bit patterns 30 %, special doubles
-    20 %, ordinary doubles 30 %, exact numbers 20 % (these by `exact`, from rng)."""
+POWERS = [10 ** k for k in range(331)]                       # 10^300…10^330: bignums
+TENS = {k: Fraction(10) ** k for k in range(-330, 331)}       # a ratio's scale
+RATIOS = {(a, b): Fraction(a, b) for a in range(-12, 13) for b in range(2, 13)}
+
+
+def exacts(g: np.random.Generator, n: int) -> list:
+    """Return n exact numbers drawn as `exact(rng, small=False)` draws one, by numpy."""
+    pick = g.uniform(0.4, 1.0, n).tolist()
+    sign = (g.integers(0, 2, n) * 2 - 1).tolist()
+    power, plus = g.integers(300, 331, n).tolist(), g.integers(0, 10 ** 6 + 1, n).tolist()
+    num, den, scale = g.integers(-12, 13, n).tolist(), g.integers(2, 13, n).tolist(), g.integers(-330, 331, n).tolist()
+    drawn = []
+    for p, s, k, r, a, b, e in zip(pick, sign, power, plus, num, den, scale):
+        if p < 0.6:
+            drawn.append(s * (POWERS[k] + r))
+            continue
+        q = RATIOS[a, b] if p <= 0.9 else RATIOS[a, b] * TENS[e]
+        drawn.append(q.numerator if q.denominator == 1 else q)
+    return drawn
+
+
+def column(g: np.random.Generator, n: int) -> tuple[list, np.ndarray]:
+    """Return n numbers drawn as `value` draws one (random bit patterns 30 %, special doubles
+    20 %, ordinary doubles 30 %, exact numbers 20 %), and which of them are exact."""
     pick = g.random(n)
     bits = g.integers(0, 1 << 64, n, dtype=np.uint64).view(np.float64)
     special = np.array(SPECIAL)[g.integers(0, len(SPECIAL), n)]
     scale = 10.0 ** g.integers(0, 4, n)
     ordinary = np.rint(g.uniform(-8, 8, n) * scale) / scale   # the double nearest a short decimal
-    small = g.integers(-3, 4, n)
     drawn = np.where(pick < 0.3, bits, np.where(pick < 0.5, special, ordinary)).tolist()
-    for i, k in zip(np.flatnonzero(pick >= 0.8).tolist(), small.tolist()):
-        drawn[i] = k if rng.random() < 0.4 else exact(rng, small=False)  # small ones drawn by numpy
-    return drawn
+    exact = pick >= 0.8
+    where = np.flatnonzero(exact).tolist()
+    small = (g.random(len(where)) < 0.4).tolist()                # as `exact`: small 40 %, else large
+    tiny = iter(g.integers(-3, 4, sum(small)).tolist())
+    large = iter(exacts(g, len(small) - sum(small)))
+    for i, is_small in zip(where, small):
+        drawn[i] = next(tiny) if is_small else next(large)
+    return drawn, exact
 
 
 def scalar(fn: registry.Function) -> bool:
@@ -113,11 +141,17 @@ def scalar(fn: registry.Function) -> bool:
 
 
 def draw(g: np.random.Generator, rng: random.Random, fn: registry.Function, n: int) -> list:
-    """Return n argument lists for fn: by columns for scalar parameters, else one by one."""
-    if scalar(fn):
-        columns = [column(g, rng, n) for _ in fn.params]
-        return [[x] for x in columns[0]] if len(columns) == 1 else [list(a) for a in zip(*columns)]
-    return [arguments(rng, fn) for _ in range(n)]
+    """Return n argument lists for fn: by columns for scalar parameters, else one by one.
+    By columns, the calls whose arguments are all doubles come first: they travel to Guile
+    as uniform blocks, packed at once (the order of a round's calls means nothing)."""
+    if not scalar(fn):
+        return [arguments(rng, fn) for _ in range(n)]
+    columns, exact = zip(*(column(g, n) for _ in fn.params))
+    order = np.argsort(np.logical_or.reduce(exact), kind="stable").tolist()
+    if len(columns) == 1:
+        values = columns[0]
+        return [[values[i]] for i in order]
+    return [[c[i] for c in columns] for i in order]
 
 
 def length(rng: random.Random, n: int) -> int:
@@ -288,17 +322,29 @@ def agree(row) -> bool:
 
 def disagreeing(columns: list[list]) -> list[int]:
     """Return the indices of the calls whose outcomes (one column per language) are not plainly
-    the same non-zero double everywhere; `agree` then passes some of them."""
+    the same double everywhere, zeros of one sign included; `agree` then passes some of them.
+    Every step is a C loop (map, compress, numpy): a round holds 100,000 calls."""
     first, *rest = columns
-    odd = {i for i, a in enumerate(first) if type(a) is not float or not a or a != a}
+    calls = range(len(first))
+    odd = set(compress(calls, map(is_not, map(type, first), repeat(float))))
+    if not rest:
+        odd.update(compress(calls, map(ne, first, first)))  # NaN (else ne(first, other) finds it)
     for other in rest:
-        odd.update(i for i, (a, b) in enumerate(zip(first, other)) if a != b or type(b) is not float)
+        odd.update(compress(calls, map(ne, first, other)))
+        odd.update(compress(calls, map(is_not, map(type, other), repeat(float))))
+    zeros = sorted(set(compress(calls, map(not_, first))) - odd)  # equal doubles, all 0.0 or -0.0
+    if zeros:
+        pick = itemgetter(*zeros) if len(zeros) > 1 else lambda c: (c[zeros[0]],)
+        signs = [np.signbit(np.array(pick(c), dtype=float)) for c in columns]
+        differ = np.logical_or.reduce([s != signs[0] for s in signs[1:]] or [np.zeros(len(zeros), bool)])
+        odd.update(np.array(zeros)[differ].tolist())
     return sorted(odd)
 
 
 def run(langs, names: list[str], seed: int, seconds: float | None = None, inputs: int | None = None,
         progress=None) -> Report:
-    """Return the report of fuzzing the named functions until the budget (seconds or inputs) is spent."""
+    """Return the report of fuzzing the named functions until the budget (seconds or inputs) is spent.
+    Each round's inputs are drawn while Scheme finishes the round before."""
     rng, g = random.Random(seed), np.random.default_rng(seed)
     report, start = Report(seed), time.monotonic()
     _explained.clear()
@@ -306,10 +352,17 @@ def run(langs, names: list[str], seed: int, seconds: float | None = None, inputs
     report.inputs = {fn.name: 0 for fn in fns}
     report.differences = {fn.name: {} for fn in fns}
     size = ROUND if all(map(scalar, fns)) else BATCH
-    done = 0
+
+    def next_round(done: int) -> list:
+        return draw_round(fns, size if inputs is None else min(size, inputs - done), g, rng)
+
+    done, ahead = 0, []
     with without_gc():
         while (inputs is None or done < inputs) and (seconds is None or time.monotonic() - start < seconds):
-            done = one_round(langs, fns, size if inputs is None else min(size, inputs - done), g, rng, report, done)
+            calls = ahead.pop() if ahead else next_round(done)
+            done += len(calls)
+            draw_next = (lambda: ahead.append(next_round(done))) if inputs is None or done < inputs else None
+            one_round(langs, calls, report, draw_next)
             report.seconds = time.monotonic() - start
             if progress:
                 progress(report)
@@ -329,13 +382,16 @@ def without_gc():
             gc.enable()
 
 
-def one_round(langs, fns, count: int, g, rng, report: Report, done: int) -> int:
-    """Draw `count` inputs, spread over the functions, call every language, judge, shrink;
-    return the inputs done in all."""
+def draw_round(fns, count: int, g, rng) -> list[tuple[str, list]]:
+    """Return `count` calls, spread over the functions as evenly as can be."""
     share = [count // len(fns) + (i < count % len(fns)) for i in range(len(fns))]
-    calls = [(fn.name, args) for fn, n in zip(fns, share) if n for args in draw(g, rng, fn, n)]
+    return [(fn.name, args) for fn, n in zip(fns, share) if n for args in draw(g, rng, fn, n)]
+
+
+def one_round(langs, calls, report: Report, meanwhile=None) -> None:
+    """Call every language, judge, shrink.  `meanwhile` runs while Scheme finishes."""
     fresh = []
-    columns = langs.call_columns(calls)
+    columns = langs.call_columns(calls, meanwhile)
     for i in disagreeing(columns):
         row = [c[i] for c in columns]
         if agree(row):
@@ -351,7 +407,6 @@ def one_round(langs, fns, count: int, g, rng, report: Report, done: int) -> int:
         elif len(known) < KEEP:
             known[key] = Difference(args, o)
             fresh.append((key, known[key]))
-    for fn, n in zip(fns, share):
-        report.inputs[fn.name] += n
+    for name, n in Counter(map(itemgetter(0), calls)).items():
+        report.inputs[name] += n
     shrink(langs, [(k, d) for k, d in fresh if not runner_failed(d.outcomes)])
-    return done + count

@@ -2,8 +2,9 @@
 
 Every shim speaks the same protocol (guile.scm's header gives it): the concept
 files are loaded into an R7RS-small environment, then each request line is a
-call and each answer line its outcome.  Only Guile's shim also takes compiled
-sources (`compiles`); the shims marked `binary` also take the binary blocks.
+call and each answer line its outcome.  The shims marked `compiles` also take
+compiled sources, kept in a cache folder (guile.scm's header gives the options);
+the shims marked `binary` also take the binary blocks.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class SchemeImpl:
     shim_file: str = ""                  # the shim's file name in triglot/schemes/ (NAME.scm)
     after_shim: tuple[str, ...] = ()     # options between the shim and its own arguments
     compiles: bool = False               # the shim takes --cache and --compile (guile.scm)
+    compiled_command: tuple[str, ...] = ()  # the command when sources are compiled, if not `command`
     binary: bool = False                 # the shim answers binary blocks (guile.scm's header)
 
     @property
@@ -47,17 +49,20 @@ class SchemeImpl:
         return (f"Install {self.title} with `sudo apt-get install {self.package}` (Debian/Ubuntu), "
                 "or run `make setup`, which does it for you.")
 
-    def executable(self) -> str:
-        exe = shutil.which(self.command[0])
+    def executable(self, program: str | None = None) -> str:
+        program = program or self.command[0]
+        exe = shutil.which(program)
         if exe is None:
             raise SchemeUnavailable(
-                f"{self.label}: the `{self.command[0]}` command is not installed. {self.install}")
+                f"{self.label}: the `{program}` command is not installed. {self.install}")
         return exe
 
-    def argv(self, sources, names, libraries=(), options=()) -> list[str]:
-        """The command line: `sources` are interpreted, unless `options` say otherwise."""
-        return [self.executable(), *self.command[1:], str(self.shim), *self.after_shim, *options,
-                *libraries, *map(str, sources), "--", *names]
+    def argv(self, sources, names, libraries=(), options=(), compiled=False) -> list[str]:
+        """The command line: `sources` are interpreted, unless `options` say otherwise;
+        `compiled` starts the implementation's compiler (`compiled_command`) if it has one."""
+        command = self.compiled_command if compiled and self.compiled_command else self.command
+        return [self.executable(command[0]), *command[1:], str(self.shim), *self.after_shim,
+                *options, *libraries, *map(str, sources), "--", *names]
 
     @property
     def installed(self) -> bool:

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from itertools import groupby, starmap
+from operator import itemgetter
 
 from . import registry
 from .values import Error
@@ -91,13 +92,13 @@ class InProcessRunner:
         Each run of calls to one function is made by one `extend(starmap(...))`, which keeps
         every outcome made before an exception: the call that raised is the next one, it gets
         the exception as its outcome, and the run goes on after it."""
-        argss = [args for _, args in calls]
+        argss = list(map(itemgetter(1), calls))
         out: list = []
         now = time.monotonic
         with Watchdog(self.timeout).running() as watchdog:
             watchdog.out = out
             start = 0
-            for name, run in groupby(name for name, _ in calls):
+            for name, run in groupby(map(itemgetter(0), calls)):
                 end = start + len(list(run))
                 f = self._table.get(name) or self.resolve(registry.function(name))
                 todo = iter(argss[start:end])  # after an exception, the run goes on from here

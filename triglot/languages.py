@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from operator import itemgetter
 
 from . import registry
 from .inprocess import hy_runner, python_runner
@@ -33,26 +34,26 @@ class Languages:
         """Return, per (function, args) call, its outcomes as a tuple in the order of `names`."""
         return list(zip(*self.call_columns(calls)))
 
-    def call_columns(self, calls) -> list[list]:
-        """Return, per language (in the order of `names`), the outcomes of every call."""
-        arity = {}  # name as written → its number of parameters
-        renamed = False
-        for name, args in calls:
-            n = arity.get(name)
-            if n is None:
-                fn = registry.function(name)
-                n = arity[name] = len(fn.params)
-                renamed |= fn.name != name
-            if len(args) != n:
-                fn = registry.function(name)
-                raise registry.BadCall(f"{fn.name} takes {n} argument(s) ({' '.join(fn.params)}), "
-                                       f"got {len(args)}")
-        if renamed:  # the runners take Scheme spellings
-            calls = [(registry.function(name).name, args) for name, args in calls]
-        per_language = self._run_all(calls)
+    def call_columns(self, calls, meanwhile=None) -> list[list]:
+        """Return, per language (in the order of `names`), the outcomes of every call.
+        `meanwhile()`, if given, runs here once Python and Hy are done, while the Scheme
+        processes finish."""
+        functions = {name: registry.function(name) for name in set(map(itemgetter(0), calls))}
+        if len(functions) == 1:  # one function (the common case): the arities checked at once
+            (fn,) = functions.values()
+            lengths = set(map(len, map(itemgetter(1), calls)))
+        if len(functions) != 1 or lengths != {len(fn.params)}:
+            for name, args in calls:
+                fn = functions[name]
+                if len(args) != len(fn.params):
+                    raise registry.BadCall(f"{fn.name} takes {len(fn.params)} argument(s) "
+                                           f"({' '.join(fn.params)}), got {len(args)}")
+        if any(fn.name != name for name, fn in functions.items()):  # the runners take Scheme spellings
+            calls = [(functions[name].name, args) for name, args in calls]
+        per_language = self._run_all(calls, meanwhile)
         return [per_language[lang] for lang in self.names]
 
-    def _run_all(self, calls) -> dict:
+    def _run_all(self, calls, meanwhile=None) -> dict:
         """Return {language: outcomes}.  Out-of-process runners work in threads while the
         in-process ones run here, so Guile computes while Python and Hy do.  An interrupt
         (Ctrl-C, SIGTERM) stops everything at once: the Scheme processes are killed."""
@@ -72,6 +73,8 @@ class Languages:
             for r in self.runners:
                 if not isinstance(r, SchemeRunner):
                     run(r)
+            if meanwhile is not None:
+                meanwhile()
             for t in threads:
                 t.join()
         except BaseException:

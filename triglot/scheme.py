@@ -4,11 +4,12 @@ Each implementation is a small shim (triglot/schemes/<name>.scm) plus a
 command line.  The shim loads the concept files into an R7RS-small
 environment and answers `(ID INDEX ARG ...)` requests with one JSON line each.
 
-The concept sources are compiled by Guile, and the compiled code is kept in a
-cache folder for the next start (`cache_folder`: $TRIGLOT_CACHE/guile, else
-$XDG_CACHE_HOME/triglot/guile, else ~/.cache/triglot/guile; delete it at will).
-The header of guile.scm says how a compiled file is named, so that a changed
-source, shim or Guile is always compiled afresh.
+Where the implementation compiles (`SchemeImpl.compiles`), the concept sources
+are compiled, and the compiled code is kept in a cache folder for the next
+start (`cache_folder`: $TRIGLOT_CACHE/NAME, else $XDG_CACHE_HOME/triglot/NAME,
+else ~/.cache/triglot/NAME; delete it at will).  The header of guile.scm says
+how a compiled file is named, so that a changed source, shim or implementation
+is always compiled afresh.
 
 A batch of calls (`triglot call --batch`, the fuzzer, the cases) travels in
 binary blocks: each argument tagged, a double as its IEEE-754 bytes, an exact
@@ -27,6 +28,7 @@ rest of the batch runs on the new process.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -37,25 +39,31 @@ import subprocess
 import tempfile
 import time
 from fractions import Fraction
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
+
+import numpy as np
 
 from . import registry
 from .implementations import GUILE, IMPLEMENTATIONS, SchemeImpl, SchemeUnavailable  # noqa: F401
 from .values import BadValue, Error, from_scheme, to_scheme
 
-CACHE_FORMAT = b"triglot guile cache 1"  # bump to give every cached file a new name
+CACHE_FORMAT = b"triglot guile cache 1"  # bump to give every cached file a new name (all implementations)
 RECORD = struct.Struct("<xd")   # a binary answer: the byte 0, then the double
+NUMBERS = {float, int, Fraction}   # arguments sent as they are (any other is checked first)
+RECORDS = np.dtype([("tag", "u1"), ("value", "<f8")])   # …a run of them
 
 
-def cache_folder() -> Path:
-    """Return the folder of compiled Scheme: $TRIGLOT_CACHE/guile, else
-    $XDG_CACHE_HOME/triglot/guile, else ~/.cache/triglot/guile."""
+def cache_folder(name: str = "guile") -> Path:
+    """Return the folder of one implementation's compiled Scheme: $TRIGLOT_CACHE/NAME,
+    else $XDG_CACHE_HOME/triglot/NAME, else ~/.cache/triglot/NAME."""
     base = os.environ.get("TRIGLOT_CACHE")
     if base:
-        return Path(base).expanduser().absolute() / "guile"
+        return Path(base).expanduser().absolute() / name
     xdg = os.environ.get("XDG_CACHE_HOME")
     home = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return home / "triglot" / "guile"
+    return home / "triglot" / name
 
 
 def text_snapshot(folder: Path, digest: str, text: bytes) -> Path | None:
@@ -112,6 +120,27 @@ def pack_datum(v, out: list) -> None:
         out.append(_COUNT(6, len(text)) + text)
 
 
+def uniform_block(calls, index: dict) -> bytes | None:
+    """Return the binary requests of calls to one function whose arguments are all doubles,
+    packed at once by numpy; None for any other block (packed call by call)."""
+    name, args = calls[0]
+    arity = len(args)
+    if calls[-1][0] != name or not arity:
+        return None
+    argss = list(map(itemgetter(1), calls))  # (each check a C loop: map, set)
+    if set(map(len, argss)) != {arity} or set(map(itemgetter(0), calls)) != {name}:
+        return None
+    flat = list(chain.from_iterable(argss))
+    if set(map(type, flat)) != {float}:
+        return None
+    rows = np.zeros((len(calls), 7 + 9 * arity), np.uint8)
+    rows[:, :7] = np.frombuffer(struct.pack("<HBI", index[name], arity, 9 * arity), np.uint8)
+    values = np.array(flat, "<f8").reshape(len(calls), arity)
+    for j in range(arity):  # each argument's tag (0, a double) stays 0
+        rows[:, 8 + 9 * j:16 + 9 * j] = values[:, j:j + 1].view(np.uint8)
+    return rows.tobytes()
+
+
 class SchemeRunner:
     """Calls the concept functions in one Scheme implementation."""
 
@@ -119,6 +148,7 @@ class SchemeRunner:
     max_line = 1 << 24     # bytes without a newline before the output counts as garbage
     small_read = 1 << 12   # a read this short in a batch means answers trickle in: wait…
     gather = 0.0005        # …this long (s) for more before reading again
+    pipe_size = 1 << 20    # bytes the pipes to and from the process hold, if Linux lets them
     min_binary = 8         # calls in a batch before it travels in binary
     binary_block = 4096    # calls per binary request block
 
@@ -162,11 +192,13 @@ class SchemeRunner:
         if not self.compiled:
             return [], [str(s) for s in self.sources]
         count = len(self.sources) if self.compile_extra else self.concept_sources
-        folder = cache_folder()
+        folder = cache_folder(self.impl.name)
         chain = self._key_chain()
-        server = hashlib.sha256(CACHE_FORMAT + b"\0binary server\0"
-                                + hashlib.sha256(self.impl.shim.read_bytes()).digest()).hexdigest()
-        options, args = ["--cache", str(folder), "--server", server], []
+        options, args = ["--cache", str(folder)], []
+        if self.impl.binary:  # the shim's binary loop is compiled too, and kept under this key
+            options += ["--server", hashlib.sha256(
+                CACHE_FORMAT + b"\0binary server\0"
+                + hashlib.sha256(self.impl.shim.read_bytes()).digest()).hexdigest()]
         for source in self.sources[:count]:
             try:
                 text = (registry.root() / source).read_bytes()
@@ -192,7 +224,7 @@ class SchemeRunner:
     def start(self):
         """Start the process and wait for it to say it has loaded every file."""
         options, sources = self.shim_arguments()
-        argv = self.impl.argv(sources, self.names, self.libraries, options)
+        argv = self.impl.argv(sources, self.names, self.libraries, options, compiled=self.compiled)
         self._stderr = tempfile.TemporaryFile()
         env = {**os.environ, "GUILE_AUTO_COMPILE": "0"}
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -200,6 +232,11 @@ class SchemeRunner:
                                      cwd=registry.root())
         self.starts += 1
         self._pending = b""
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:  # fewer, larger reads and writes: each may wait for the GIL (Languages' threads)
+                fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, self.pipe_size)
+            except (AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size
+                pass
         os.set_blocking(self.proc.stdin.fileno(), False)
         line, why = self._read_line(self.start_timeout)
         if line is None:
@@ -269,8 +306,7 @@ class SchemeRunner:
 
     def call_many(self, calls):
         """Return one outcome per (function name, args) call, in order."""
-        for name, args in calls:  # refuse bad calls before anything is sent
-            self._check(name, args)
+        self._check_all(calls)  # refuse bad calls before anything is sent
         results: list = [None] * len(calls)
         runs = self._binary_runs(calls)
         done = 0  # the calls before this one have their outcomes
@@ -320,17 +356,24 @@ class SchemeRunner:
         runs = [0] * (len(calls) + 1)
         if not self.binary or len(self.names) > 0xFFFF:
             return runs
+        if max(map(len, map(itemgetter(1), calls)), default=0) < 256:  # the common case: one run
+            return list(range(len(calls), -1, -1))
         for i in range(len(calls) - 1, -1, -1):
             if len(calls[i][1]) < 256:
                 runs[i] = runs[i + 1] + 1
         return runs
 
-    def _check(self, name: str, args: list):
-        if name not in self.index:
+    def _check_all(self, calls):
+        """Raise UnknownFunction or BadValue for the first bad call (checked a column at a time)."""
+        unknown = set(map(itemgetter(0), calls)) - self.index.keys()
+        if unknown:
+            name = next(name for name, _ in calls if name in unknown)
             raise registry.UnknownFunction(f"{self.name}: unknown function {name!r}")
-        for a in args:
-            if type(a) is not float:
-                to_scheme(a)  # raises BadValue for anything that is not data
+        args = list(chain.from_iterable(map(itemgetter(1), calls)))
+        if not set(map(type, args)) <= NUMBERS:
+            for a in args:
+                if type(a) not in NUMBERS:
+                    to_scheme(a)  # raises BadValue for anything that is not data
 
     def _payload(self, calls, first: int):
         """Yield the request lines as bytes, a block at a time (made as they are sent)."""
@@ -344,6 +387,10 @@ class SchemeRunner:
         heads = {}  # (name, arity) → the call's head and, for float arguments, their packer
         for start in range(0, len(calls), self.binary_block):
             part = calls[start:start + self.binary_block]
+            data = uniform_block(part, self.index)
+            if data is not None:
+                yield f"(b {first + start} {len(part)} {len(data)})\n".encode() + data
+                continue
             rows = []
             for name, args in part:
                 known = heads.get((name, len(args)))
@@ -409,11 +456,11 @@ class SchemeRunner:
                                        runner=True)
             if writable:
                 try:
-                    unsent = unsent[os.write(in_fd, unsent[:1 << 16]):]
+                    unsent = unsent[os.write(in_fd, unsent[:self.pipe_size]):]
                 except (BrokenPipeError, BlockingIOError):
                     pass
             if ready:
-                chunk = os.read(out_fd, 1 << 16)
+                chunk = os.read(out_fd, self.pipe_size)
                 if not chunk:
                     return outcomes, Error("SchemeCrashed", self._exit_reason() + " while running this call",
                                            runner=True)
@@ -449,7 +496,10 @@ class SchemeRunner:
                 tags = buf[p:p + 9 * whole:9]
                 k = whole - len(tags.lstrip(b"\0"))
                 end = p + 9 * k
-                outcomes.extend([v for (v,) in RECORD.iter_unpack(buf[p:end])])
+                if k < 64:
+                    outcomes.extend([v for (v,) in RECORD.iter_unpack(buf[p:end])])
+                else:  # numpy reads a long run at once
+                    outcomes.extend(np.frombuffer(buf, RECORDS, k, p)["value"].tolist())
                 p = end
             elif tag == 1:
                 end = buf.find(b"\n", p + 1)
