@@ -9,7 +9,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: setup setup-test guile schemes chromium demo test test-pythons site screenshots fuzz bench clean
 
 # The six Scheme implementations of the portability matrix (Debian packages), by command.
-SCHEMES := guile:guile-3.0 chezscheme:chezscheme gsi:gambc csi:chicken-bin mit-scheme:mit-scheme racket:racket
+# command:package; gcc is what Gambit's gsc and CHICKEN's csc compile the concept files with
+SCHEMES := guile:guile-3.0 chezscheme:chezscheme gsi:gambc csi:chicken-bin mit-scheme:mit-scheme racket:racket gcc:gcc
 
 setup: guile $(VENV)/.installed
 
@@ -19,6 +20,7 @@ setup-test: setup schemes chromium
 # The browser test drives Debian's Chromium; `make demo` and `make site` do not need it.
 schemes:
 	@missing=""; for pair in $(SCHEMES); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	[ -e /usr/include/stdio.h ] || missing="$$missing libc6-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "triglot: installing the Scheme implementations:$$missing (Debian packages)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi

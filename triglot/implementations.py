@@ -35,6 +35,7 @@ class SchemeImpl:
     compiles: bool = False               # the shim takes --cache and --compile (guile.scm)
     compiled_command: tuple[str, ...] = ()  # the command when sources are compiled, if not `command`
     binary: bool = False                 # the shim answers binary blocks (guile.scm's header)
+    evaluates: str = "interpreted"       # what the implementation's eval makes of a form
 
     @property
     def label(self) -> str:
@@ -84,12 +85,15 @@ class SchemeImpl:
 
 GUILE = SchemeImpl("guile", "GNU Guile 3.0", ("guile", "--no-auto-compile", "-s"), "guile-3.0",
                    compiles=True, binary=True)
-CHEZ = SchemeImpl("chez", "Chez Scheme", ("chezscheme", "--script"), "chezscheme", binary=True)
-GAMBIT = SchemeImpl("gambit", "Gambit", ("gsi", "-:f8,-8"), "gambc", version_command=("-v",))
+CHEZ = SchemeImpl("chez", "Chez Scheme", ("chezscheme", "--script"), "chezscheme", binary=True,
+                  evaluates="compiled")
+GAMBIT = SchemeImpl("gambit", "Gambit", ("gsi", "-:f8,-8"), "gambc", version_command=("-v",),
+                    compiles=True, compiled_command=("gsc", "-:f8,-8", "-i"))
 CHICKEN = SchemeImpl("chicken", "CHICKEN 5", ("csi", "-s"), "chicken-bin",
-                     version_command=("-release",))
+                     version_command=("-release",), compiles=True)
 MIT = SchemeImpl("mit", "MIT/GNU Scheme", ("mit-scheme", "--quiet", "--load"), "mit-scheme",
                  after_shim=("--",))
-RACKET = SchemeImpl("racket", "Racket", ("racket",), "racket", shim_file="racket.rkt", binary=True)
+RACKET = SchemeImpl("racket", "Racket", ("racket",), "racket", shim_file="racket.rkt", binary=True,
+                    evaluates="compiled")
 
 IMPLEMENTATIONS = {impl.name: impl for impl in (GUILE, CHEZ, GAMBIT, CHICKEN, MIT, RACKET)}

@@ -7,9 +7,11 @@ one mixed batch (exact numbers, lists, several functions), through each runner
 fit-newton step on the breast-cancer data, each the time of a call with five
 steps less that of the same call with none: the runtime's own time.  Each is timed `repeats` times, in one run, one language after
 the other, so that the ratios to CPython hold on a noisy machine; the table
-gives the median and the spread.  Guile runs its concept files compiled (its
-cache), Chez compiles every form it loads, Racket its shim; Gambit, CHICKEN and
-MIT interpret them.  Figures only; nothing asserted.
+gives the median and the spread.  The column `code` says how the concept files run:
+Python's and Hy's as CPython bytecode; Guile's, Gambit's (gsc) and CHICKEN's
+(csc) compiled ahead and kept in the cache ("cached"); Chez's and Racket's
+compiled by their eval as they load; MIT's interpreted.  Figures only; nothing
+asserted.
 """
 from __future__ import annotations
 
@@ -28,11 +30,13 @@ def as_calls(lines: list[dict]) -> list:
 
 
 def runners():
-    """(label, how it runs, a function that makes a fresh runner) for every language."""
-    yield "python", "in process", lambda: python_runner(60.0)
-    yield "hy", "in process", lambda: hy_runner(60.0)
+    """(label, the path of its calls, how its concept code runs, a function that makes a fresh
+    runner) for every language."""
+    yield "python", "in process", "bytecode", lambda: python_runner(60.0)
+    yield "hy", "in process", "bytecode", lambda: hy_runner(60.0)
     for impl in IMPLEMENTATIONS.values():
-        yield impl.label, "binary" if impl.binary else "text", lambda impl=impl: SchemeRunner(impl, timeout=60.0)
+        yield (impl.label, "binary" if impl.binary else "text", "cached" if impl.compiles else impl.evaluates,
+               lambda impl=impl: SchemeRunner(impl, timeout=60.0))
 
 
 STEPS = 5  # epochs of fit-gd, iterations of fit-newton
@@ -58,7 +62,7 @@ def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None, repeats: i
     if training:
         work += [(name, [call], [zero]) for name, call, zero in training_work()]
     rows = []
-    for label, path, make in runners():
+    for label, path, code, make in runners():
         say(f"{label}: " + ", ".join(name for name, _, _ in work) + f", {repeats} times each")
         runner = make()
         t0 = time.perf_counter()
@@ -66,7 +70,7 @@ def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None, repeats: i
             runner.start()
         startup = time.perf_counter() - t0
         runner.call_many(work[0][1][:200])  # import or load what the first calls need: not timed
-        figures = {"language": label, "path": path, "startup_s": startup}
+        figures = {"language": label, "path": path, "code": code, "startup_s": startup}
         for name, calls, zero in work:
             times = []
             for _ in range(repeats):
@@ -91,12 +95,12 @@ def table(rows: list[dict]) -> list[str]:
     median of the repeats with the spread, and the ratio to CPython's time."""
     base = rows[0]
     works = [k for k in ("doubles", "mixed", "fit_gd_epoch", "fit_newton_step") if k in base]
-    head = f"{'language':<15} {'path':<10} {'start-up':>8}"
+    head = f"{'language':<15} {'path':<10} {'code':<11} {'start-up':>8}"
     for k in works:
         head += f"  {k.replace('_', ' '):>26}"
     lines = [head]
     for r in rows:
-        line = f"{r['language']:<15} {r['path']:<10} {r['startup_s'] * 1e3:>6.0f}ms"
+        line = f"{r['language']:<15} {r['path']:<10} {r.get('code', ''):<11} {r['startup_s'] * 1e3:>6.0f}ms"
         for k in works:
             w, ratio = r[k], r[k]["median_s"] / base[k]["median_s"]
             spread = (w["max_s"] - w["min_s"]) / w["median_s"] * 100 if w["median_s"] else 0.0
@@ -105,5 +109,6 @@ def table(rows: list[dict]) -> list[str]:
         lines.append(line)
     lines.append("each: the median of the repeats, ±the spread (max − min) over the median, × CPython's time; "
                  "batches through each runner; fit-gd per epoch and fit-newton per step on breast cancer "
-                 f"({STEPS} steps less 0 steps: the runtime's own time)")
+                 f"({STEPS} steps less 0 steps: the runtime's own time); code: CPython bytecode, cached "
+                 "(compiled ahead and kept in the cache), compiled (by eval as each form loads), interpreted")
     return lines
