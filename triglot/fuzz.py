@@ -343,8 +343,7 @@ def disagreeing(columns: list[list]) -> list[int]:
 
 def run(langs, names: list[str], seed: int, seconds: float | None = None, inputs: int | None = None,
         progress=None) -> Report:
-    """Return the report of fuzzing the named functions until the budget (seconds or inputs) is spent.
-    Each round's inputs are drawn while Scheme finishes the round before."""
+    """Return the report of fuzzing the named functions until the budget (seconds or inputs) is spent."""
     rng, g = random.Random(seed), np.random.default_rng(seed)
     report, start = Report(seed), time.monotonic()
     _explained.clear()
@@ -352,17 +351,12 @@ def run(langs, names: list[str], seed: int, seconds: float | None = None, inputs
     report.inputs = {fn.name: 0 for fn in fns}
     report.differences = {fn.name: {} for fn in fns}
     size = ROUND if all(map(scalar, fns)) else BATCH
-
-    def next_round(done: int) -> list:
-        return draw_round(fns, size if inputs is None else min(size, inputs - done), g, rng)
-
-    done, ahead = 0, []
+    done = 0
     with without_gc():
         while (inputs is None or done < inputs) and (seconds is None or time.monotonic() - start < seconds):
-            calls = ahead.pop() if ahead else next_round(done)
+            calls = draw_round(fns, size if inputs is None else min(size, inputs - done), g, rng)
+            one_round(langs, calls, report)
             done += len(calls)
-            draw_next = (lambda: ahead.append(next_round(done))) if inputs is None or done < inputs else None
-            one_round(langs, calls, report, draw_next)
             report.seconds = time.monotonic() - start
             if progress:
                 progress(report)
@@ -388,10 +382,10 @@ def draw_round(fns, count: int, g, rng) -> list[tuple[str, list]]:
     return [(fn.name, args) for fn, n in zip(fns, share) if n for args in draw(g, rng, fn, n)]
 
 
-def one_round(langs, calls, report: Report, meanwhile=None) -> None:
-    """Call every language, judge, shrink.  `meanwhile` runs while Scheme finishes."""
+def one_round(langs, calls, report: Report) -> None:
+    """Call every language, judge, shrink."""
     fresh = []
-    columns = langs.call_columns(calls, meanwhile)
+    columns = langs.call_columns(calls)
     for i in disagreeing(columns):
         row = [c[i] for c in columns]
         if agree(row):

@@ -34,10 +34,8 @@ class Languages:
         """Return, per (function, args) call, its outcomes as a tuple in the order of `names`."""
         return list(zip(*self.call_columns(calls)))
 
-    def call_columns(self, calls, meanwhile=None) -> list[list]:
-        """Return, per language (in the order of `names`), the outcomes of every call.
-        `meanwhile()`, if given, runs here once Python and Hy are done, while the Scheme
-        processes finish."""
+    def call_columns(self, calls) -> list[list]:
+        """Return, per language (in the order of `names`), the outcomes of every call."""
         functions = {name: registry.function(name) for name in set(map(itemgetter(0), calls))}
         if len(functions) == 1:  # one function (the common case): the arities checked at once
             (fn,) = functions.values()
@@ -50,10 +48,10 @@ class Languages:
                                            f"({' '.join(fn.params)}), got {len(args)}")
         if any(fn.name != name for name, fn in functions.items()):  # the runners take Scheme spellings
             calls = [(functions[name].name, args) for name, args in calls]
-        per_language = self._run_all(calls, meanwhile)
+        per_language = self._run_all(calls)
         return [per_language[lang] for lang in self.names]
 
-    def _run_all(self, calls, meanwhile=None) -> dict:
+    def _run_all(self, calls) -> dict:
         """Return {language: outcomes}.  Out-of-process runners work in threads while the
         in-process ones run here, so Guile computes while Python and Hy do.  An interrupt
         (Ctrl-C, SIGTERM) stops everything at once: the Scheme processes are killed."""
@@ -73,8 +71,6 @@ class Languages:
             for r in self.runners:
                 if not isinstance(r, SchemeRunner):
                     run(r)
-            if meanwhile is not None:
-                meanwhile()
             for t in threads:
                 t.join()
         except BaseException:
