@@ -30,3 +30,17 @@ def broken_copy(tmp_path, path: str, old: str, new: str) -> dict:
     assert old in text, f"{path} no longer reads {old!r}: update this test"
     (root / path).write_text(text.replace(old, new))
     return {"TRIGLOT_ROOT": str(root)}
+
+
+def spy(runner) -> list:
+    """Record the number of calls of each binary exchange of a SchemeRunner."""
+    seen = []
+    inner = runner._exchange
+
+    def exchange(calls, binary=False):
+        if binary:
+            seen.append(len(calls))
+        return inner(calls, binary)
+
+    runner._exchange = exchange
+    return seen

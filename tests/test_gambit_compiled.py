@@ -78,7 +78,7 @@ def start_failure(**options) -> str:
 # ====================================================================== the entry and the cache
 
 def test_gambit_compiles_with_gsc_and_interprets_with_gsi():
-    assert GAMBIT.compiles and not GAMBIT.binary
+    assert GAMBIT.compiles and GAMBIT.binary
     assert GAMBIT.argv([], [], compiled=True)[0].endswith("/gsc")
     assert GAMBIT.argv([], [], compiled=True)[1:3] == ["-:f8,-8", "-i"]
     assert GAMBIT.argv([], [])[0].endswith("/gsi")

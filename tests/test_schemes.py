@@ -158,11 +158,25 @@ def test_the_speed_table_has_a_row_per_language():
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["languages"]
     assert [x["language"] for x in rows] == ["python", "hy"] + [f"scheme/{n}" for n in NAMES]
-    assert rows[2]["path"] == "binary" and rows[3]["path"] == "binary" and rows[4]["path"] == "text"
+    paths = {x["language"]: (x["path"], x["code"]) for x in rows}
+    assert paths == {"python": ("in process", "bytecode"), "hy": ("in process", "bytecode"),
+                     "scheme/guile": ("binary", "cached"), "scheme/chez": ("binary", "compiled"),
+                     "scheme/gambit": ("binary", "cached"), "scheme/chicken": ("binary", "cached"),
+                     "scheme/mit": ("text", "interpreted"), "scheme/racket": ("binary", "compiled")}
     for x in rows:
         for work in ("doubles", "mixed"):
             w = x[work]
             assert w["calls"] == 300 and 0 < w["min_s"] <= w["median_s"] <= w["max_s"], (x["language"], w)
+
+
+def test_the_speed_table_names_the_path_each_runner_really_takes(monkeypatch):
+    from triglot import speed
+    from triglot.inprocess import python_runner
+    assert speed.path(python_runner()) == "in process"
+    assert [speed.path(SchemeRunner(IMPLEMENTATIONS[n])) for n in NAMES] == \
+        ["binary", "binary", "binary", "binary", "text", "binary"]
+    monkeypatch.setenv("TRIGLOT_SCHEME_BINARY", "0")
+    assert {speed.path(SchemeRunner(IMPLEMENTATIONS[n])) for n in NAMES} == {"text"}
 
 
 def test_fit_and_show_take_the_scheme_option_too():

@@ -88,9 +88,9 @@ GUILE = SchemeImpl("guile", "GNU Guile 3.0", ("guile", "--no-auto-compile", "-s"
 CHEZ = SchemeImpl("chez", "Chez Scheme", ("chezscheme", "--script"), "chezscheme", binary=True,
                   evaluates="compiled")
 GAMBIT = SchemeImpl("gambit", "Gambit", ("gsi", "-:f8,-8"), "gambc", version_command=("-v",),
-                    compiles=True, compiled_command=("gsc", "-:f8,-8", "-i"))
+                    compiles=True, compiled_command=("gsc", "-:f8,-8", "-i"), binary=True)
 CHICKEN = SchemeImpl("chicken", "CHICKEN 5", ("csi", "-s"), "chicken-bin",
-                     version_command=("-release",), compiles=True)
+                     version_command=("-release",), compiles=True, binary=True)
 MIT = SchemeImpl("mit", "MIT/GNU Scheme", ("mit-scheme", "--quiet", "--load"), "mit-scheme",
                  after_shim=("--",))
 RACKET = SchemeImpl("racket", "Racket", ("racket",), "racket", shim_file="racket.rkt", binary=True,

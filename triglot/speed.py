@@ -30,13 +30,20 @@ def as_calls(lines: list[dict]) -> list:
 
 
 def runners():
-    """(label, the path of its calls, how its concept code runs, a function that makes a fresh
-    runner) for every language."""
-    yield "python", "in process", "bytecode", lambda: python_runner(60.0)
-    yield "hy", "in process", "bytecode", lambda: hy_runner(60.0)
+    """(label, how its concept code runs, a function that makes a fresh runner) for every language."""
+    yield "python", "bytecode", lambda: python_runner(60.0)
+    yield "hy", "bytecode", lambda: hy_runner(60.0)
     for impl in IMPLEMENTATIONS.values():
-        yield (impl.label, "binary" if impl.binary else "text", "cached" if impl.compiles else impl.evaluates,
+        yield (impl.label, "cached" if impl.compiles else impl.evaluates,
                lambda impl=impl: SchemeRunner(impl, timeout=60.0))
+
+
+def path(runner) -> str:
+    """How a runner's calls travel: in process, or to a Scheme process in binary blocks or
+    text lines (TRIGLOT_SCHEME_BINARY=0 sends text)."""
+    if not isinstance(runner, SchemeRunner):
+        return "in process"
+    return "binary" if runner.binary else "text"
 
 
 STEPS = 5  # epochs of fit-gd, iterations of fit-newton
@@ -62,7 +69,7 @@ def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None, repeats: i
     if training:
         work += [(name, [call], [zero]) for name, call, zero in training_work()]
     rows = []
-    for label, path, code, make in runners():
+    for label, code, make in runners():
         say(f"{label}: " + ", ".join(name for name, _, _ in work) + f", {repeats} times each")
         runner = make()
         t0 = time.perf_counter()
@@ -70,7 +77,7 @@ def measure(n: int = 50_000, seed: int = 2024, say=lambda text: None, repeats: i
             runner.start()
         startup = time.perf_counter() - t0
         runner.call_many(work[0][1][:200])  # import or load what the first calls need: not timed
-        figures = {"language": label, "path": path, "code": code, "startup_s": startup}
+        figures = {"language": label, "path": path(runner), "code": code, "startup_s": startup}
         for name, calls, zero in work:
             times = []
             for _ in range(repeats):
@@ -102,8 +109,12 @@ def table(rows: list[dict]) -> list[str]:
     for r in rows:
         line = f"{r['language']:<15} {r['path']:<10} {r.get('code', ''):<11} {r['startup_s'] * 1e3:>6.0f}ms"
         for k in works:
-            w, ratio = r[k], r[k]["median_s"] / base[k]["median_s"]
-            spread = (w["max_s"] - w["min_s"]) / w["median_s"] * 100 if w["median_s"] else 0.0
+            w = r[k]
+            if not w["median_s"]:  # five steps took no longer than none: below the noise
+                line += f"  {'below noise':>12} {'':5} {'—':>7}"
+                continue
+            ratio = w["median_s"] / base[k]["median_s"]
+            spread = (w["max_s"] - w["min_s"]) / w["median_s"] * 100
             shown = f"{w['calls'] / w['median_s']:,.0f}/s" if w["calls"] else f"{w['median_s'] * 1e3:,.2f} ms"
             line += f"  {shown:>12} ±{spread:3.0f}% {ratio:6.1f}×"
         lines.append(line)
