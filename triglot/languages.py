@@ -56,6 +56,7 @@ class Languages:
         in-process ones run here, so Guile computes while Python and Hy do.  An interrupt
         (Ctrl-C, SIGTERM) stops everything at once: the Scheme processes are killed."""
         done: dict = {}
+        go, stopped = threading.Event(), []
 
         def run(runner):
             try:
@@ -63,17 +64,27 @@ class Languages:
             except Exception as e:  # handed to the caller below
                 done[runner.name] = e
 
-        threads = [threading.Thread(target=run, args=(r,), daemon=True) for r in self.runners
+        def run_when_told(runner):
+            # A thread that went straight to work would hold the GIL while Thread.start
+            # waits for it, up to the switch interval (5 ms) a thread a batch.
+            go.wait()
+            if not stopped:
+                run(runner)
+
+        threads = [threading.Thread(target=run_when_told, args=(r,), daemon=True) for r in self.runners
                    if isinstance(r, SchemeRunner)]
         try:
             for t in threads:
                 t.start()
+            go.set()
             for r in self.runners:
                 if not isinstance(r, SchemeRunner):
                     run(r)
             for t in threads:
                 t.join()
         except BaseException:
+            stopped.append(True)
+            go.set()
             self.close()  # kills the Scheme processes; their threads end on the closed pipes
             raise
         for outcome in done.values():
