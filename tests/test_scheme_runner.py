@@ -398,7 +398,8 @@ def test_runner_carries_numbers_lists_and_booleans(runner):
     assert runner.call("gradient", [0.0, 0.0, 2.0, 1]) == [-1.0, -0.5]
 
 
-@pytest.mark.parametrize("bad", ["x", "(bump)", "0.5", None, {"a": 1}, b"1", (1.0,), 1j, [1.0, "x"]],
+@pytest.mark.parametrize("bad", ["x", "(bump)", "0.5", None, {"a": 1}, b"1", (1.0,), 1j, [1.0, "x"],
+                                 [[0.5, [True, None]]], [0.5, [1, (2.0,)]]],
                          ids=lambda v: type(v).__name__)
 def test_non_data_argument_is_refused_before_anything_is_sent(runner, bad):
     pid = runner.pid

@@ -120,6 +120,17 @@ def pack_datum(v, out: list) -> None:
         out.append(_COUNT(6, len(text)) + text)
 
 
+def _check_datum(v) -> None:
+    """Raise BadValue unless v is data that Scheme reads (as to_scheme, without writing it)."""
+    if type(v) is list:
+        if not set(map(type, v)) <= NUMBERS:
+            for e in v:
+                if type(e) not in NUMBERS:
+                    _check_datum(e)
+    elif type(v) is not bool:
+        to_scheme(v)  # raises BadValue for anything that is not data
+
+
 def uniform_block(calls, index: dict) -> bytes | None:
     """Return the binary requests of calls to one function whose arguments are all doubles,
     packed at once by numpy; None for any other block (packed call by call)."""
@@ -373,7 +384,7 @@ class SchemeRunner:
         if not set(map(type, args)) <= NUMBERS:
             for a in args:
                 if type(a) not in NUMBERS:
-                    to_scheme(a)  # raises BadValue for anything that is not data
+                    _check_datum(a)
 
     def _payload(self, calls, first: int):
         """Yield the request lines as bytes, a block at a time (made as they are sent)."""
