@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import random
 import struct
+import threading
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -148,3 +150,65 @@ def same(a, b) -> bool:
 
 def assert_runner_error(o, kind: str):
     assert isinstance(o, Error) and o.kind == kind and o.runner is True, o
+
+
+# ---------------------------------------------------------------- recovery inside a block
+
+CALLS_AROUND_13 = [float(i) for i in range(40)]   # 13.0 is the 14th call
+FAILURES = [("die-at", "SchemeCrashed", "exited with code 7"), ("hang-at", "SchemeTimeout", "no answer"),
+            ("garble-at", "SchemeGarbled", "this is not an answer")]
+
+
+def failure_inside_a_block(fresh, binary: bool, name: str, kind: str, shows: str, seconds: float = 5):
+    """A crash, a hang or garbage at call 14 of a block is blamed on that call and the rest
+    runs: on the binary path the block fails, the calls after its last answer go again as text
+    lines, where the failure comes again and is pinned on its call (two restarts); on the text
+    path, one restart."""
+    from support import spy
+    r = fresh(binary=binary, timeout=0.5)
+    r.start()
+    pid = r.pid
+    seen = spy(r)
+    t0 = time.perf_counter()
+    results = r.call_many([(name, [v]) for v in CALLS_AROUND_13])
+    assert time.perf_counter() - t0 < seconds
+    assert_runner_error(results[13], kind)
+    assert shows in results[13].message
+    for i, o in enumerate(results):
+        if i != 13:
+            assert identical(o, float(i)) and type(o) is float, (i, o)
+    assert r.pid != pid and r.starts == (3 if binary else 2)
+    assert (seen == [40] and r.replays == 1) if binary else (seen == [] and r.replays == 0)
+    assert r.call_many([("echo", [float(i)]) for i in range(20)]) == [float(i) for i in range(20)]
+    assert r.starts == (3 if binary else 2) and seen == ([40, 20] if binary else [])
+
+
+def killed_in_the_middle_of_a_block(fresh, sig):
+    """Killed from outside, the process takes no call with it: the calls after the block's
+    last answer are sent again (as text) to a new process, and every one answers."""
+    from support import spy
+    r = fresh()
+    n = 20_000
+    r.call("spin-f", [float(n), 0.0])
+    t0 = time.perf_counter()
+    r.call("spin-f", [float(n), 0.0])
+    n = max(1_000, int(0.02 / ((time.perf_counter() - t0) / n)))  # a call of about 20 ms
+    pid, starts = r.pid, r.starts
+    seen = spy(r)
+    killed = []
+
+    def killer():
+        time.sleep(0.1)
+        killed.append(r.pid)
+        r.kill_now(sig)
+
+    calls = [("spin-f", [float(n), float(i)]) for i in range(40)]
+    thread = threading.Thread(target=killer)
+    thread.start()
+    results = r.call_many(calls)
+    thread.join()
+    assert killed == [pid]
+    assert seen == [40] and r.replays == 1
+    for i, o in enumerate(results):
+        assert identical(o, float(i)), (i, o)
+    assert r.pid != pid and r.starts == starts + 1

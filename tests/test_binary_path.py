@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 import random
 import signal
-import threading
-import time
 from fractions import Fraction
 
 import pytest
@@ -23,7 +21,8 @@ from triglot.compare import identical
 from triglot.scheme import GUILE
 from triglot.values import Error
 
-from binary_support import assert_runner_error, bit_patterns, fixtures, float_from_bits, normal, random_datum, same
+from binary_support import (FAILURES, assert_runner_error, bit_patterns, failure_inside_a_block,
+                            fixtures, float_from_bits, killed_in_the_middle_of_a_block, normal, random_datum, same)
 from support import spy
 
 TIMEOUT = 1.0
@@ -120,32 +119,10 @@ def test_mixed_batches_and_small_blocks_agree_with_the_text_path(helpers):
 
 # ====================================================================== recovery inside a block
 
-CALLS_AROUND_13 = [float(i) for i in range(40)]   # 13.0 is the 14th call
-
-
 @pytest.mark.parametrize("binary", [True, False], ids=["binary", "text"])
-@pytest.mark.parametrize("name, kind, shows", [("die-at", "SchemeCrashed", "exited with code 7"),
-                                               ("hang-at", "SchemeTimeout", "no answer"),
-                                               ("garble-at", "SchemeGarbled", "this is not an answer")])
+@pytest.mark.parametrize("name, kind, shows", FAILURES)
 def test_a_failure_inside_a_block_blames_its_call_and_the_rest_runs(fresh, binary, name, kind, shows):
-    r = fresh(binary=binary, timeout=0.5)
-    r.start()
-    pid = r.pid
-    seen = spy(r)
-    t0 = time.perf_counter()
-    results = r.call_many([(name, [v]) for v in CALLS_AROUND_13])
-    assert time.perf_counter() - t0 < 5
-    assert_runner_error(results[13], kind)
-    assert shows in results[13].message
-    for i, o in enumerate(results):
-        if i != 13:
-            assert identical(o, float(i)), (i, o)
-    # binary: the block fails, the calls after its last answer go again as text lines, and
-    # the failure comes again and is pinned on its call: two restarts; text: one
-    assert r.pid != pid and r.starts == (3 if binary else 2)
-    assert (seen == [40] and r.replays == 1) if binary else (seen == [] and r.replays == 0)
-    assert r.call_many([("echo", [float(i)]) for i in range(20)]) == [float(i) for i in range(20)]
-    assert r.starts == (3 if binary else 2) and seen == ([40, 20] if binary else [])
+    failure_inside_a_block(fresh, binary, name, kind, shows)
 
 
 def test_failures_in_every_block_stop_after_max_restarts(fresh):
@@ -163,33 +140,7 @@ def test_failures_in_every_block_stop_after_max_restarts(fresh):
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_process_killed_in_the_middle_of_a_block_loses_no_call(fresh, sig):
-    """Killed from outside, the process takes no call with it: the calls after the block's
-    last answer are sent again (as text) to a new process, and every one answers."""
-    r = fresh()
-    n = 50_000
-    r.call("spin-f", [float(n), 0.0])
-    t0 = time.perf_counter()
-    r.call("spin-f", [float(n), 0.0])
-    n = max(1_000, int(0.02 / ((time.perf_counter() - t0) / n)))
-    pid, starts = r.pid, r.starts
-    seen = spy(r)
-    killed = []
-
-    def killer():
-        time.sleep(0.1)
-        killed.append(r.pid)
-        r.kill_now(sig)
-
-    calls = [("spin-f", [float(n), float(i)]) for i in range(40)]
-    thread = threading.Thread(target=killer)
-    thread.start()
-    results = r.call_many(calls)
-    thread.join()
-    assert killed == [pid]
-    assert seen == [40] and r.replays == 1
-    for i, o in enumerate(results):
-        assert identical(o, float(i)), (i, o)
-    assert r.pid != pid and r.starts == starts + 1
+    killed_in_the_middle_of_a_block(fresh, sig)
 
 
 def test_the_interpreted_server_answers_as_the_compiled_one(helpers, pair):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import random
+import signal
 import struct
-import time
 from fractions import Fraction
 
 import pytest
@@ -22,7 +22,8 @@ from triglot.implementations import CHICKEN
 from triglot.scheme import SchemeRunner, cache_folder
 from triglot.values import Error
 
-from binary_support import bit_patterns, fixtures, float_from_bits, random_datum
+from binary_support import (FAILURES, bit_patterns, failure_inside_a_block, fixtures, float_from_bits,
+                            killed_in_the_middle_of_a_block, random_datum)
 from support import spy
 
 TIMEOUT = 2.0
@@ -189,27 +190,11 @@ def test_the_evaluated_server_answers_as_the_compiled_one(helpers, pair):
 
 # ====================================================================== recovery inside a block
 
-CALLS_AROUND_13 = [float(i) for i in range(40)]   # 13.0 is the 14th call
+@pytest.mark.parametrize("binary", [True, False], ids=["binary", "text"])
+@pytest.mark.parametrize("name, kind, shows", FAILURES)
+def test_a_failure_inside_a_block_blames_its_call_and_the_rest_runs(fresh, binary, name, kind, shows):
+    failure_inside_a_block(fresh, binary, name, kind, shows, seconds=8)
 
 
-@pytest.mark.parametrize("name, kind, shows", [("die-at", "SchemeCrashed", "exited with code 7"),
-                                               ("hang-at", "SchemeTimeout", "no answer"),
-                                               ("garble-at", "SchemeGarbled", "this is not an answer")])
-def test_a_failure_inside_a_block_blames_its_call_and_the_rest_runs(fresh, name, kind, shows):
-    r = fresh(timeout=0.5)
-    r.start()
-    pid = r.pid
-    seen = spy(r)
-    t0 = time.perf_counter()
-    results = r.call_many([(name, [v]) for v in CALLS_AROUND_13])
-    assert time.perf_counter() - t0 < 8
-    o = results[13]
-    assert isinstance(o, Error) and o.kind == kind and o.runner is True and shows in o.message, o
-    for i, o in enumerate(results):
-        if i != 13:
-            assert type(o) is float and o == float(i), (i, o)
-    # the block fails, the calls after its last answer go again as text lines, and the
-    # failure comes again and is pinned on its call: two restarts
-    assert r.pid != pid and r.starts == 3 and seen == [40] and r.replays == 1
-    assert r.call_many([("echo", [float(i)]) for i in range(20)]) == [float(i) for i in range(20)]
-    assert r.starts == 3 and seen == [40, 20]
+def test_process_killed_in_the_middle_of_a_block_loses_no_call(fresh):
+    killed_in_the_middle_of_a_block(fresh, signal.SIGKILL)
