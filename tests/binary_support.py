@@ -152,6 +152,25 @@ def assert_runner_error(o, kind: str):
     assert isinstance(o, Error) and o.kind == kind and o.runner is True, o
 
 
+# ---------------------------------------------------------------- the path is taken
+
+def binary_path_is_taken(make, helpers):
+    """A batch of 8 or more calls travels in one binary exchange (arguments of every kind),
+    a shorter one as text lines, and binary=False sends everything as text."""
+    from support import spy
+    with make(helpers) as fast, make(helpers, binary=False) as slow:
+        fast_seen, slow_seen = spy(fast), spy(slow)
+        calls = [("echo", [float(i)]) for i in range(100)]
+        assert fast.call_many(calls) == slow.call_many(calls) == [float(i) for i in range(100)]
+        assert fast_seen == [100] and slow_seen == []
+        assert fast.call_many(calls[:7]) == [float(i) for i in range(7)]  # too short: text
+        assert fast_seen == [100]
+        mixed = calls[:3] + [("echo", [1]), ("echo", [[1.0]]), ("echo", [Fraction(1, 2)]),
+                             ("bump-count", []), ("echo", [True])]
+        assert fast.call_many(mixed) == [0.0, 1.0, 2.0, 1, [1.0], Fraction(1, 2), 0, True]
+        assert fast_seen == [100, 8]
+
+
 # ---------------------------------------------------------------- recovery inside a block
 
 CALLS_AROUND_13 = [float(i) for i in range(40)]   # 13.0 is the 14th call

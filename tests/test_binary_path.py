@@ -21,8 +21,9 @@ from triglot.compare import identical
 from triglot.scheme import GUILE
 from triglot.values import Error
 
-from binary_support import (FAILURES, assert_runner_error, bit_patterns, failure_inside_a_block,
-                            fixtures, float_from_bits, killed_in_the_middle_of_a_block, normal, random_datum, same)
+from binary_support import (FAILURES, assert_runner_error, binary_path_is_taken, bit_patterns,
+                            failure_inside_a_block, fixtures, float_from_bits, killed_in_the_middle_of_a_block,
+                            normal, random_datum, same)
 from support import spy
 
 TIMEOUT = 1.0
@@ -30,19 +31,7 @@ helpers, make, pair, fresh = fixtures(GUILE, TIMEOUT)
 
 
 def test_the_binary_path_is_taken_and_can_be_switched_off(helpers):
-    with make(helpers) as fast, make(helpers, binary=False) as slow:
-        fast_seen, slow_seen = spy(fast), spy(slow)
-        calls = [("echo", [float(i)]) for i in range(100)]
-        assert fast.call_many(calls) == slow.call_many(calls) == [float(i) for i in range(100)]
-        assert fast_seen == [100] and slow_seen == []
-        # a batch too short for a block: the text path
-        assert fast.call_many(calls[:7]) == [float(i) for i in range(7)]
-        assert fast_seen == [100]
-        # arguments of every kind travel tagged in the block
-        mixed = calls[:3] + [("echo", [1]), ("echo", [[1.0]]), ("echo", [Fraction(1, 2)]),
-                             ("bump-count", []), ("echo", [True])]
-        assert fast.call_many(mixed) == [0.0, 1.0, 2.0, 1, [1.0], Fraction(1, 2), 0, True]
-        assert fast_seen == [100, 8]
+    binary_path_is_taken(make, helpers)
 
 
 def test_arguments_of_every_kind_arrive_as_on_the_text_path(pair):

@@ -22,8 +22,8 @@ from triglot.implementations import CHICKEN
 from triglot.scheme import SchemeRunner, cache_folder
 from triglot.values import Error
 
-from binary_support import (FAILURES, bit_patterns, failure_inside_a_block, fixtures, float_from_bits,
-                            killed_in_the_middle_of_a_block, random_datum)
+from binary_support import (FAILURES, binary_path_is_taken, bit_patterns, failure_inside_a_block, fixtures,
+                            float_from_bits, killed_in_the_middle_of_a_block, random_datum)
 from support import spy
 
 TIMEOUT = 2.0
@@ -74,16 +74,13 @@ def exacts(seed: int) -> list:
 
 # ====================================================================== the two paths agree
 
-def test_the_binary_path_is_taken_and_the_compiled_server_is_kept(pair):
+def test_the_binary_path_is_taken_and_the_compiled_server_is_kept(helpers, pair):
     fast, slow = pair
     assert fast.binary and not slow.binary and CHICKEN.binary
+    binary_path_is_taken(make, helpers)
     options, _ = fast.shim_arguments()
     key = options[options.index("--server") + 1]
-    seen = spy(fast)
-    calls = [("echo", [float(i)]) for i in range(100)]
-    assert fast.call_many(calls) == slow.call_many(calls) == [float(i) for i in range(100)]
-    assert seen == [100]
-    assert fast.call_many(calls[:7]) == [float(i) for i in range(7)] and seen == [100]  # too short: text
+    fast.start()
     assert list(cache_folder("chicken").glob(f"chicken-*/{key}.server")), "the compiled server is kept"
 
 

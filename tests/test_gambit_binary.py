@@ -23,7 +23,7 @@ from triglot import cases
 from triglot.implementations import GAMBIT
 from triglot.values import Error
 
-from binary_support import (FAILURES, bit_patterns, failure_inside_a_block, fixtures,
+from binary_support import (FAILURES, binary_path_is_taken, bit_patterns, failure_inside_a_block, fixtures,
                             float_from_bits, killed_in_the_middle_of_a_block, normal, random_datum, same)
 from support import spy
 
@@ -49,18 +49,9 @@ def same_bits(a: float, b: float) -> bool:
 
 def test_gambit_takes_the_binary_path_and_it_can_be_switched_off(helpers):
     assert GAMBIT.binary
-    with make(helpers) as fast, make(helpers, binary=False) as slow:
+    with make(helpers) as fast:
         assert "--server" in fast.shim_arguments()[0]
-        fast_seen, slow_seen = spy(fast), spy(slow)
-        calls = [("echo", [float(i)]) for i in range(100)]
-        assert fast.call_many(calls) == slow.call_many(calls) == [float(i) for i in range(100)]
-        assert fast_seen == [100] and slow_seen == []
-        assert fast.call_many(calls[:7]) == [float(i) for i in range(7)]  # too short: text
-        assert fast_seen == [100]
-        mixed = calls[:3] + [("echo", [1]), ("echo", [[1.0]]), ("echo", [Fraction(1, 2)]),
-                             ("bump-count", []), ("echo", [True])]
-        assert fast.call_many(mixed) == [0.0, 1.0, 2.0, 1, [1.0], Fraction(1, 2), 0, True]
-        assert fast_seen == [100, 8]
+    binary_path_is_taken(make, helpers)
 
 
 # ====================================================================== the two paths agree

@@ -169,6 +169,30 @@ def test_the_speed_table_has_a_row_per_language():
             assert w["calls"] == 300 and 0 < w["min_s"] <= w["median_s"] <= w["max_s"], (x["language"], w)
 
 
+SEQUENCES = """
+(define (sequence-demo)
+  (let ((s (string-copy "abcdef")) (t (string-copy "abcdef")) (v (vector 1 2 3 4 5))
+        (w (vector 1 2 3 4 5)) (u (make-string 4 #\\a)) (x (vector 1 2 3))
+        (b (bytevector 1 2 3 4 5)) (c (bytevector 1 2 3 4 5)))
+    (string-copy! s 2 s 0 3) (string-copy! t 0 t 2) (vector-copy! v 1 v 0 3)
+    (vector-fill! w 0 1 3) (string-fill! u #\\z 2) (vector-copy! x 0 (vector 9 8))
+    (bytevector-copy! b 1 b 0 3) (bytevector-copy! c 0 c 2)
+    (list s t v w u x (bytevector-u8-ref b 3) (bytevector-u8-ref c 0) (bytevector-u8-ref c 2))))
+"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_copy_and_fill_of_strings_vectors_and_bytevectors_keep_r7rs_meaning(name, tmp_path):
+    """R7RS 6.7–6.9: a copy into the same sequence overlapping its source, to the left or to the
+    right, reads every item before it is overwritten; fill and copy take start and end."""
+    source = tmp_path / "sequences.scm"
+    source.write_text(SEQUENCES, encoding="utf-8")
+    with SchemeRunner(IMPLEMENTATIONS[name], extra_sources=[source], extra_functions=["sequence-demo"]) as r:
+        got = r.call("sequence-demo", [])
+    assert [list(x) if not isinstance(x, (str, int)) else x for x in got] == \
+        ["ababcf", "cdefef", [1, 1, 2, 3, 5], [1, 0, 0, 4, 5], "aazz", [9, 8, 3], 3, 3, 5], (name, got)
+
+
 def test_the_speed_table_names_the_path_each_runner_really_takes(monkeypatch):
     from triglot import speed
     from triglot.inprocess import python_runner

@@ -280,7 +280,15 @@ def _print_softmax(ds, record, outcomes, models, loglik, ref_model, ref_loglik) 
                           coefficient(ref_model)])
     table.append(["", "log-likelihood", *(format_value(loglik[lang]) if lang in loglik else "—" for lang in languages),
                   "—" if ref_loglik is None else format_value(ref_loglik)])
-    widths = [max(len(r[col]) for r in table) for col in range(len(table[0]))]
+    _print_table(table, outcomes, models, record)
+    _print_verdict(record)
+    print("intercepts: centred (they sum to 0); log-likelihood: " + record["log_likelihood"]["how"])
+
+
+def _print_table(table: list, outcomes: dict, models: dict, record: dict) -> None:
+    """Print the coefficient table in aligned columns, what each language that gave no model
+    gave instead, and the reference's line."""
+    widths = [max(len(r[c]) for r in table) for c in range(len(table[0]))]
     for r in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
     for lang, o in outcomes.items():
@@ -288,8 +296,6 @@ def _print_softmax(ds, record, outcomes, models, loglik, ref_model, ref_loglik) 
             print(f"  {lang}: {describe(o)[:300]}")
     ref = record["reference"]
     print(f"reference: {ref['label']}" if "value" in ref else f"reference: none. {ref['error']}")
-    _print_verdict(record)
-    print("intercepts: centred (they sum to 0); log-likelihood: " + record["log_likelihood"]["how"])
 
 
 def _print_verdict(record) -> None:
@@ -354,14 +360,7 @@ def _print_fit(ds, record, outcomes, models, loglik, ref_model, ref_loglik) -> N
     if published:
         row.append(published.get("log_likelihood", "—"))
     table.append(row)
-    widths = [max(len(r[c]) for r in table) for c in range(len(header))]
-    for r in table:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
-    for lang, o in outcomes.items():
-        if lang not in models:
-            print(f"  {lang}: {describe(o)[:300]}")
-    ref = record["reference"]
-    print(f"reference: {ref['label']}" if "value" in ref else f"reference: none. {ref['error']}")
+    _print_table(table, outcomes, models, record)
     if published:
         print(f"published: {published['citation']}")
     _print_verdict(record)
